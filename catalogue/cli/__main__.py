@@ -1,0 +1,3 @@
+from catalogue.cli import cli
+
+cli(prog_name="segur")

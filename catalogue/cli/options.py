@@ -1,0 +1,37 @@
+"""Option decorators shared by several verbs."""
+
+from __future__ import annotations
+
+import click
+
+DEFAULT_DB = "data/segur.db"
+DEFAULT_BASE_URL = "https://industriels.esante.gouv.fr"
+
+
+def db_option(default: str = DEFAULT_DB):
+    return click.option(
+        "--db",
+        "db_path",
+        default=default,
+        show_default=True,
+        envvar="SEGUR_DB",
+        type=click.Path(dir_okay=False),
+        help="Path of the SQLite catalogue (folder created when missing).",
+    )
+
+
+base_url_option = click.option(
+    "--base-url",
+    default=DEFAULT_BASE_URL,
+    show_default=True,
+    envvar="SEGUR_BASE_URL",
+    help="Root of the ANS site (or of a replica) to crawl.",
+)
+
+delay_option = click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds between two requests (one request at a time).",
+)

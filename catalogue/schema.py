@@ -1,0 +1,152 @@
+"""The one owner of the catalogue's database shape.
+
+`ensure_schema(db)` creates and migrates every table, index, full-text index
+and view, idempotently, through sqlite-utils `Migrations`. Nothing else in the
+project creates or alters a table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("segur-catalogue")
+
+SOLUTION_COLUMNS = {
+    "key": str,
+    "editor": str,
+    "solution": str,
+    "version": str,
+    "couloir": str,
+    "dispositif": str,
+    "vague": int,
+    "referenced_on": str,
+    "reference_number": str,
+    "distributors": str,
+    "pilots": str,
+    "source_url": str,
+}
+
+CANDIDATE_COLUMNS = {
+    "key": str,
+    "editor": str,
+    "solution": str,
+    "version": str,
+    "dispositif": str,
+    "status": str,
+    "applied_on": str,
+    "source_url": str,
+}
+
+TRACKING_COLUMNS = {"first_seen_run": int, "last_seen_run": int, "removed_run": int}
+
+
+@migrations()
+def m001_runs_and_entries(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | complete | partial | failed
+            "reason": str,
+            "base_url": str,
+            "pages_fetched": int,
+            "pages_failed": int,
+            "rows_expected": int,
+            "rows_read": int,
+            "candidates_read": int,
+            "added": int,
+            "removed": int,
+            "changed": int,
+        },
+        pk="id",
+    )
+    db["solutions"].create(
+        {**SOLUTION_COLUMNS, "status": str, **TRACKING_COLUMNS},
+        pk="key",
+        foreign_keys=[
+            ("first_seen_run", "runs", "id"),
+            ("last_seen_run", "runs", "id"),
+            ("removed_run", "runs", "id"),
+        ],
+    )
+    db["candidates"].create(
+        {**CANDIDATE_COLUMNS, **TRACKING_COLUMNS},
+        pk="key",
+        foreign_keys=[
+            ("first_seen_run", "runs", "id"),
+            ("last_seen_run", "runs", "id"),
+            ("removed_run", "runs", "id"),
+        ],
+    )
+    for table in ("solutions", "candidates"):
+        db[table].create_index(["status"] if table == "solutions" else ["removed_run"])
+        db[table].create_index(["dispositif"])
+    db["solutions"].create_index(["couloir", "dispositif"])
+    db["solutions"].create_index(["referenced_on"])
+
+
+@migrations()
+def m002_history(db: sqlite_utils.Database) -> None:
+    """One row per version of an entry, and one row per detected change."""
+    db["solution_versions"].create(
+        {"id": int, "run_id": int, **SOLUTION_COLUMNS, "status": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id"), ("key", "solutions", "key")],
+    )
+    db["candidate_versions"].create(
+        {"id": int, "run_id": int, **CANDIDATE_COLUMNS, "removed": int},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id"), ("key", "candidates", "key")],
+    )
+    db["changes"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "entity": str,  # solution | candidate
+            "key": str,
+            "kind": str,  # added | removed | changed | reappeared
+            "fields": str,  # JSON {"field": [before, after]}
+            "replaces": str,  # key of the version this added entry replaces
+            "was_candidate": str,  # JSON {"key", "dispositif", "applied_on", "status"}
+            "editor": str,
+            "solution": str,
+            "version": str,
+            "couloir": str,
+            "dispositif": str,
+            "vague": int,
+            "referenced_on": str,
+            "status": str,
+            "detected_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["solution_versions"].create_index(["key", "run_id"])
+    db["candidate_versions"].create_index(["key", "run_id"])
+    db["changes"].create_index(["run_id", "entity", "kind"])
+    db["changes"].create_index(["key"])
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating its folder and shape if needed) the catalogue at `path`.
+
+    WAL journaling lets readers (Datasette) keep seeing the last committed sync
+    while a new one writes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 10000")
+    if db.journal_mode != "wal":
+        db.enable_wal()
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)

@@ -1,0 +1,157 @@
+"""The official couloir -> dispositif tree (ans-site.md, section 2).
+
+Scraped labels come in many spellings ("Dossier Usager Informatisé (DUI) (59)",
+"DUI", "MS1 PA/PH/DOM", "Logiciel de Gestion de Cabinet"); `resolve_dispositif`
+maps them to one canonical `Dispositif`, and `resolve_couloir` does the same for
+couloirs. The canonical names below are what the catalogue stores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scraper.normalize import loose_key
+
+
+@dataclass(frozen=True)
+class Dispositif:
+    name: str  # canonical short name stored in the catalogue: "DPI", "DUI MS2 PDE"
+    title: str  # official long title: "Dossier Patient Informatisé"
+    couloir: str  # canonical couloir name
+    synonyms: tuple[str, ...] = ()
+
+
+HOPITAL = "Hôpital"
+MEDECIN_DE_VILLE = "Médecin de ville"
+BIOLOGIE = "Biologie médicale"
+RADIOLOGIE = "Radiologie"
+OFFICINE = "Officine"
+MEDICO_SOCIAL = "Social et médico-social"
+MSSANTE = "Opérateurs MSSanté"
+SAS = "Service d'accès aux soins"
+PARAMEDICAUX = "Sages-femmes et paramédicaux"
+DENTISTES = "Chirurgien-dentiste"
+
+COULOIRS: dict[str, tuple[str, ...]] = {
+    HOPITAL: ("Hôpital", "Hopital", "Établissements de santé", "Etablissement de santé", "ES"),
+    MEDECIN_DE_VILLE: ("Médecin de ville", "Médecine de ville", "Médecins de ville", "MDV"),
+    BIOLOGIE: ("Biologie médicale", "Biologie", "Biologistes", "BIO"),
+    RADIOLOGIE: ("Radiologie", "Imagerie", "Imagerie (Radiologie)", "Imagerie médicale", "RAD"),
+    OFFICINE: ("Officine", "Officines", "Pharmacie", "Pharmacie d'officine", "OFF"),
+    MEDICO_SOCIAL: (
+        "Social et médico-social",
+        "Médico-social",
+        "Medico social",
+        "ESMS",
+        "Secteur social et médico-social",
+        "MS",
+    ),
+    MSSANTE: ("Opérateurs MSSanté", "Opérateurs MSS", "MSSanté", "Opérateurs de messagerie"),
+    SAS: ("Service d'accès aux soins", "SAS"),
+    PARAMEDICAUX: (
+        "Sages-femmes et paramédicaux",
+        "Sages-femmes & paramédicaux",
+        "Sages-femmes",
+        "Sage-femme",
+        "Paramédicaux",
+    ),
+    DENTISTES: ("Chirurgien-dentiste", "Chirurgiens-dentistes", "Dentistes", "CD"),
+}
+
+DISPOSITIFS: tuple[Dispositif, ...] = (
+    Dispositif("DPI", "Dossier Patient Informatisé", HOPITAL, ("DPI",)),
+    Dispositif("PFI", "Plateforme d'Intermédiation", HOPITAL, ("PFI",)),
+    Dispositif("RI", "Référentiel Identité", HOPITAL, ("RI", "Référentiel d'identité")),
+    Dispositif("LGC SF", "Logiciel de Gestion de Cabinet Sages-femmes", PARAMEDICAUX, (
+        "LGC SF", "LGC sages-femmes", "LGC sage-femme")),
+    Dispositif("LGC paramédicaux", "Logiciel de Gestion de Cabinet paramédicaux", PARAMEDICAUX, (
+        "LGC paramédicaux", "LGC paramedical", "LGC PARAMED")),
+    Dispositif("LGC CD", "Logiciel de Gestion de Cabinet Chirurgiens-dentistes", DENTISTES, (
+        "LGC CD", "LGC chirurgiens-dentistes", "LGC chirurgien-dentiste", "LGC dentistes")),
+    Dispositif("LGC", "Logiciel de Gestion de Cabinet", MEDECIN_DE_VILLE, (
+        "LGC", "Logiciel de gestion de cabinet médical")),
+    Dispositif("SGL", "Système de Gestion de Laboratoire", BIOLOGIE, (
+        "SGL", "Système de gestion de laboratoire de biologie médicale", "SGL/SIL")),
+    Dispositif("Transcodeur LOINC", "Transcodeur LOINC", BIOLOGIE, (
+        "Transcodeur LOINC", "Transcodage LOINC", "LOINC", "Transcodeur")),
+    Dispositif("DRIMbox", "DRIMbox", RADIOLOGIE, ("DRIMbox", "DRIM box", "DRIM-box")),
+    Dispositif("RIS", "Radiology Information System", RADIOLOGIE, (
+        "RIS", "Système d'information de radiologie")),
+    Dispositif("LGO", "Logiciel de Gestion d'Officine", OFFICINE, ("LGO",)),
+    Dispositif("DUI MS1 PA/PH/DOM", "Dossier Usager Informatisé MS1 PA/PH/DOM", MEDICO_SOCIAL, (
+        "MS1 PA/PH/DOM", "MS1 PA PH DOM", "MS1")),
+    Dispositif("DUI MS2 PDE", "Dossier Usager Informatisé MS2 PDE", MEDICO_SOCIAL, (
+        "MS2 PDE", "PDE", "Protection de l'enfance")),
+    Dispositif("DUI MS2 PDS", "Dossier Usager Informatisé MS2 PDS", MEDICO_SOCIAL, (
+        "MS2 PDS", "PDS", "Personnes en difficulté spécifique")),
+    Dispositif("DUI MS3 AHI", "Dossier Usager Informatisé MS3 AHI", MEDICO_SOCIAL, (
+        "MS3 AHI", "AHI")),
+    Dispositif("DUI MS3 PJM", "Dossier Usager Informatisé MS3 PJM", MEDICO_SOCIAL, (
+        "MS3 PJM", "PJM")),
+    Dispositif("DUI", "Dossier Usager Informatisé", MEDICO_SOCIAL, ("DUI", "Dossier usager")),
+    Dispositif("Opérateurs MSS", "Opérateurs MSSanté", MSSANTE, (
+        "Opérateurs MSS", "Opérateur MSS", "Opérateurs MSSanté", "MSS", "Opérateur MSSanté")),
+    Dispositif("SAS Agenda", "SAS Agenda", SAS, ("SAS Agenda", "Agenda SAS", "Logiciel d'agenda")),
+)
+
+BY_NAME = {d.name: d for d in DISPOSITIFS}
+
+
+def _pattern(phrases: list[str]) -> re.Pattern[str]:
+    keys = sorted({loose_key(p) for p in phrases if loose_key(p)}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![a-z0-9])")
+
+
+# Longest phrases first so that "LGC SF" wins over "LGC" and "MS2 PDE" over "DUI".
+_DISPOSITIF_PATTERNS = [
+    (d, _pattern([d.name, d.title, f"{d.title} ({d.name})", *d.synonyms])) for d in DISPOSITIFS
+]
+_COULOIR_PATTERNS = [(name, _pattern(list(synonyms))) for name, synonyms in COULOIRS.items()]
+
+
+def find_dispositifs(text: str | None) -> list[Dispositif]:
+    """Every dispositif a text names, most specific first, without duplicates.
+
+    A sub-programme ("MS2 PDE") hides the generic "DUI" it belongs to, and
+    "LGC SF" hides "LGC".
+    """
+    key = loose_key(text)
+    found: list[Dispositif] = []
+    spans: list[tuple[int, int]] = []
+    for dispositif, pattern in _DISPOSITIF_PATTERNS:
+        for match in pattern.finditer(key):
+            if any(start <= match.start() and match.end() <= end for start, end in spans):
+                continue
+            spans.append(match.span())
+            if dispositif not in found:
+                found.append(dispositif)
+    if any(d.name.startswith("DUI ") for d in found):
+        found = [d for d in found if d.name != "DUI"]
+    return found
+
+
+def resolve_dispositif(text: str | None) -> Dispositif | None:
+    """The one dispositif a label names, or None when it names none or several."""
+    found = find_dispositifs(text)
+    return found[0] if len(found) == 1 else None
+
+
+def resolve_couloir(text: str | None) -> str | None:
+    """The canonical couloir a label names ("Imagerie" -> "Radiologie"), or None."""
+    key = loose_key(text)
+    matches = [name for name, pattern in _COULOIR_PATTERNS if pattern.search(key)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def couloir_of(dispositif_name: str | None) -> str | None:
+    dispositif = BY_NAME.get(dispositif_name or "")
+    return dispositif.couloir if dispositif else None
+
+
+def only_dispositif_of(couloir: str | None) -> Dispositif | None:
+    """The dispositif of a couloir that has exactly one (Officine -> LGO)."""
+    if couloir in (MEDICO_SOCIAL,):
+        return BY_NAME["DUI"]
+    members = [d for d in DISPOSITIFS if d.couloir == couloir]
+    return members[0] if len(members) == 1 else None
