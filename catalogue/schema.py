@@ -12,6 +12,8 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from scraper.items import SOLUTION_FIELDS, SolutionRecord
+
 migrations = Migrations("segur-catalogue")
 
 SOLUTION_COLUMNS = {
@@ -129,6 +131,40 @@ def m002_history(db: sqlite_utils.Database) -> None:
     db["candidate_versions"].create_index(["key", "run_id"])
     db["changes"].create_index(["run_id", "entity", "kind"])
     db["changes"].create_index(["key"])
+
+
+@migrations()
+def m003_store_tracking(db: sqlite_utils.Database) -> None:
+    """Columns the store and the diff report need (catalogue/store.py, catalogue/diff.py).
+
+    * runs: per-kind counts (solutions reappeared; candidates added, removed,
+      changed, reappeared) next to the solution counts added/removed/changed.
+    * solutions.product_key: editor|solution|dispositif|vague in key form
+      (`SolutionRecord.product_key`), shared by every version of one product.
+    * changes.new_version_of: on an added solution whose product already had a
+      referenced version that stays, that version's key (`replaces` stays NULL);
+      changes.previous_version: the version string of `replaces` or
+      `new_version_of`; changes.applied_on: a candidate's date, denormalised
+      like the other columns so the report never reads current rows.
+    """
+    for column in (
+        "reappeared",
+        "candidates_added",
+        "candidates_removed",
+        "candidates_changed",
+        "candidates_reappeared",
+    ):
+        db["runs"].add_column(column, int)
+    db["solutions"].add_column("product_key", str)
+    for row in list(db["solutions"].rows):
+        record = SolutionRecord(**{name: row[name] for name in SOLUTION_FIELDS})
+        db["solutions"].update(row["key"], {"product_key": record.product_key})
+    db["solutions"].create_index(["product_key"])
+    db["changes"].add_column("new_version_of", str)
+    db["changes"].add_column("previous_version", str)
+    db["changes"].add_column("applied_on", str)
+    db["solution_versions"].create_index(["run_id"])
+    db["candidate_versions"].create_index(["run_id"])
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -27,9 +27,11 @@ def assess(
     if interrupted:
         return "failed", "Synchronisation interrompue avant la fin.", rows_expected
     if not solutions and not candidates:
-        return "failed", first_sentence(failure_reasons(pages)) or (
-            "Aucune donnée lisible n'a été trouvée."
-        ), rows_expected
+        return (
+            "failed",
+            first_sentence(failure_reasons(pages)) or ("Aucune donnée lisible n'a été trouvée."),
+            rows_expected,
+        )
     problems = (
         failure_reasons(pages)
         + shortfall_reasons(pages, solutions, rows_expected)
@@ -38,10 +40,14 @@ def assess(
     )
     if problems:
         return "partial", first_sentence(problems, extra=len(problems) - 1), rows_expected
-    return "complete", (
-        f"{len(solutions)} solutions lues sur {rows_expected} annoncées, "
-        f"{len(candidates)} candidatures."
-    ), rows_expected
+    return (
+        "complete",
+        (
+            f"{len(solutions)} solutions lues sur {rows_expected} annoncées, "
+            f"{len(candidates)} candidatures."
+        ),
+        rows_expected,
+    )
 
 
 def announced_total(pages: list[PageReport]) -> int | None:
@@ -70,9 +76,7 @@ def shortfall_reasons(
         return []
     reasons = []
     if len(solutions) != rows_expected:
-        reasons.append(
-            f"{len(solutions)} solutions lues pour {rows_expected} annoncées."
-        )
+        reasons.append(f"{len(solutions)} solutions lues pour {rows_expected} annoncées.")
     for facet, (read, announced) in facet_totals(pages).items():
         if announced is not None and read != announced:
             reasons.append(f"Dispositif {facet} : {read} lignes lues pour {announced} annoncées.")

@@ -105,7 +105,7 @@ _VAGUE_IN_TEXT = re.compile(r"\bvague\s*(\d{1,2})\b")
 
 
 def parse_vague(text: str | None) -> int | None:
-    """"Vague 1", "V1", "1", "vague 2" to an integer; None when not a vague."""
+    """ "Vague 1", "V1", "1", "vague 2" to an integer; None when not a vague."""
     folded = fold(text).replace("°", "").replace("n ", "")
     match = _VAGUE.match(folded)
     return int(match.group(1)) if match else None
@@ -137,7 +137,7 @@ _TRAILING_COUNT = re.compile(r"\s*\((\d[\d\s]*)\)\s*$")
 
 
 def split_trailing_count(text: str | None) -> tuple[str, int | None]:
-    """"Dossier Usager Informatisé (DUI) (59)" -> ("Dossier Usager Informatisé (DUI)", 59)."""
+    """ "Dossier Usager Informatisé (DUI) (59)" -> ("Dossier Usager Informatisé (DUI)", 59)."""
     cleaned = clean_text(text)
     match = _TRAILING_COUNT.search(cleaned)
     if not match:

@@ -73,14 +73,17 @@ def sync(base_url, db_path, delay, timeout, retries, quiet):
     except LockHeld as error:
         fail(f"segur sync: {error}", EXIT_LOCK_HELD)
     except (sqlite3.Error, OSError) as error:
-        fail(f"segur sync: the catalogue {db_path} could not be written: {error}",
-             EXIT_STORAGE_ERROR)
+        fail(
+            f"segur sync: the catalogue {db_path} could not be written: {error}", EXIT_STORAGE_ERROR
+        )
     if not quiet and sys.stderr.isatty():
         click.echo("", err=True)
     click.echo(format_summary(summary))
     if summary.status != "complete":
-        fail(f"segur sync: run {summary.run_id} {summary.status}: {summary.reason}",
-             EXIT_NOT_COMPLETE)
+        fail(
+            f"segur sync: run {summary.run_id} {summary.status}: {summary.reason}",
+            EXIT_NOT_COMPLETE,
+        )
 
 
 def format_summary(summary) -> str:

@@ -17,6 +17,7 @@ from scraper.settings import LISTING_PATH
 from scraper.spiders.base import SiteSpider
 
 DISPOSITIF_FACET = "dsr_solutions"
+UNREADABLE = "page illisible : aucune ligne « N résultats » (maintenance ou mise en page inconnue)"
 
 
 class SolutionsSpider(SiteSpider):
@@ -40,7 +41,7 @@ class SolutionsSpider(SiteSpider):
                 kind=kind,
                 facet=facet,
                 page_number=page.page_number,
-                error="page illisible : aucune ligne « N résultats » (maintenance ou mise en page inconnue)",
+                error=UNREADABLE,
             )
             return
         yield PageReport(

@@ -1,0 +1,47 @@
+"""Shared fixtures: a replica of the ANS site on loopback, and a way to run
+`segur` in a subprocess (Scrapy's reactor cannot restart within one process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def replica():
+    """Start replicas of the site on 127.0.0.1; all are stopped after the test."""
+    from scraper.replica.server import ReplicaServer
+
+    servers = []
+
+    def start(**options):
+        server = ReplicaServer(**options).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def run_segur(*args: str, timeout: float = 120, env: dict | None = None):
+    """Run `segur ARGS` in a subprocess and return the completed process."""
+    return subprocess.run(
+        [sys.executable, "-m", "catalogue.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def segur():
+    return run_segur

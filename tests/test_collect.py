@@ -1,0 +1,66 @@
+from scraper.collect import RunCollector, merge_candidates, merge_solutions
+from scraper.items import CandidateRecord, PageReport, SolutionRecord
+
+
+def test_row_seen_unfiltered_and_through_its_facet_is_one_solution():
+    unfiltered = SolutionRecord("ACME", "Dossier", "2.0", vague=1, referenced_on="2023-01-02")
+    via_facet = SolutionRecord(
+        "ACME",
+        "Dossier",
+        "2.0",
+        dispositif="DUI MS2 PDE",
+        couloir="Social et médico-social",
+        vague=1,
+    )
+    merged = merge_solutions([unfiltered, via_facet])
+    assert len(merged) == 1
+    assert merged[0].dispositif == "DUI MS2 PDE"
+    assert merged[0].referenced_on == "2023-01-02"
+
+
+def test_same_product_under_two_dispositifs_stays_two_solutions():
+    unfiltered = [SolutionRecord("ACME", "Suite", "1"), SolutionRecord("ACME", "Suite", "1")]
+    facets = [
+        SolutionRecord("ACME", "Suite", "1", dispositif="DPI"),
+        SolutionRecord("ACME", "Suite", "1", dispositif="RI"),
+    ]
+    merged = merge_solutions(unfiltered + facets)
+    assert sorted(r.dispositif for r in merged) == ["DPI", "RI"]
+
+
+def test_two_versions_are_two_solutions():
+    merged = merge_solutions(
+        [
+            SolutionRecord("ACME", "Suite", "1", dispositif="DPI"),
+            SolutionRecord("ACME", "Suite", "2", dispositif="DPI"),
+        ]
+    )
+    assert len(merged) == 2
+
+
+def test_row_without_dispositif_anywhere_is_kept():
+    merged = merge_solutions([SolutionRecord("ACME", "Suite", "1")])
+    assert merged == [SolutionRecord("ACME", "Suite", "1")]
+
+
+def test_duplicate_candidates_are_merged():
+    first = CandidateRecord("ACME", "Suite", dispositif="LGC")
+    second = CandidateRecord("acme", "SUITE", dispositif="LGC", status="Candidat")
+    assert merge_candidates([first, second]) == [
+        CandidateRecord("ACME", "Suite", dispositif="LGC", status="Candidat")
+    ]
+
+
+def test_collector_reports_progress_against_planned_pages():
+    seen = []
+    collector = RunCollector(progress=lambda done, expected: seen.append((done, expected)))
+    collector.plan_pages(3)
+    collector.add(PageReport(url="a", kind="listing"))
+    collector.add(PageReport(url="b", kind="listing"))
+    assert seen == [(1, 3), (2, 3)]
+
+
+def test_shutdown_marks_the_collector_interrupted():
+    collector = RunCollector()
+    collector.spider_closed("solutions", "shutdown")
+    assert collector.interrupted
