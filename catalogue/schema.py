@@ -167,6 +167,52 @@ def m003_store_tracking(db: sqlite_utils.Database) -> None:
     db["candidate_versions"].create_index(["run_id"])
 
 
+# What the public catalogue opens on: the solutions referenced today, with French
+# column names. `rowid` lets Datasette run the full-text search of `solutions_fts`
+# on the view (metadata `fts_pk`).
+SOLUTIONS_REFERENCEES_VIEW = """
+SELECT
+    rowid,
+    solution,
+    editor AS editeur,
+    version,
+    couloir,
+    dispositif,
+    vague,
+    referenced_on AS date_referencement,
+    reference_number AS numero_referencement,
+    distributors AS distributeurs,
+    pilots AS installations_pilotes,
+    source_url AS source,
+    key AS cle
+FROM solutions
+WHERE status = 'referenced'
+"""
+
+
+@migrations()
+def m004_public_catalogue(db: sqlite_utils.Database) -> None:
+    """What the public catalogue (catalogue/serve) reads.
+
+    * Full-text search over editor and solution that ignores accents and case
+      (FTS5, unicode61 with remove_diacritics 2), kept up to date by triggers.
+    * The view `solutions_referencees`: what is referenced today.
+    * Indexes for the view's order (newest referencing first), the vague facet and
+      the feeds of newly referenced solutions (changes by entity and kind).
+    """
+    for table in ("solutions", "candidates"):
+        db[table].enable_fts(
+            ["editor", "solution"],
+            tokenize="unicode61 remove_diacritics 2",
+            create_triggers=True,
+            replace=True,
+        )
+    db["solutions"].create_index(["status", "referenced_on"])
+    db["solutions"].create_index(["vague"])
+    db["changes"].create_index(["entity", "kind", "run_id"])
+    db.create_view("solutions_referencees", SOLUTIONS_REFERENCEES_VIEW, replace=True)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating its folder and shape if needed) the catalogue at `path`.
 

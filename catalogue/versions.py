@@ -31,9 +31,9 @@ def version_tokens(version: str | None) -> tuple[tuple[int, int | str], ...]:
 
 
 def version_sort_key(version: str | None) -> tuple:
-    """Sort key: natural tokens, then the folded text so that equal-looking
-    versions ("05.02" and "5.2") still get a stable order."""
-    return (version_tokens(version), fold(version))
+    """Sort key: natural tokens, then the text itself so that equal-looking
+    versions ("05.02" and "5.2", None and "") still get one stable order."""
+    return (version_tokens(version), fold(version), version is not None, version or "")
 
 
 def sort_versions(versions: Iterable[str | None]) -> list[str | None]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections import deque
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from catalogue.lock import EXIT_LOCK_HELD
+from schedules import SEGUR
 from schedules.report import ReportError, write_report
 from schedules.runs import RunRow, latest_run_after, latest_run_id
 
@@ -31,15 +32,18 @@ OUTPUT_TAIL = 20
 
 @dataclass(frozen=True)
 class SyncSettings:
+    """What to sync and how. `program` is the `segur` command line (this interpreter's)."""
+
     base_url: str
     db_path: Path
     delay: float = 1.0
     timeout: float = DEFAULT_TIMEOUT
     kill_after: float = DEFAULT_KILL_AFTER
+    program: tuple[str, ...] = SEGUR
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "catalogue.cli", "sync",
+            *self.program, "sync",
             "--base-url", self.base_url, "--db", str(self.db_path), "--delay", f"{self.delay:g}",
         ]  # fmt: skip
 
@@ -85,7 +89,7 @@ class SyncRunner:
             if self._stopping:
                 log.info("shutting down: sync not started")
                 return None
-            before = latest_run_id(self.settings.db_path)
+            before = self._read(latest_run_id, "the latest run id")
             try:
                 child = self._spawn()
             except OSError as error:
@@ -106,7 +110,7 @@ class SyncRunner:
         outcome = SyncOutcome(
             exit_code=exit_code,
             seconds=time.monotonic() - started,
-            run=latest_run_after(self.settings.db_path, before),
+            run=None if before is None else self._read(latest_run_after, "the new run", before),
             timed_out=timed_out,
             stopped=stopped,
             output_tail=tuple(tail),
@@ -124,6 +128,14 @@ class SyncRunner:
         if child is not None and child.poll() is None:
             log.info("stopping the running sync (pid %d)", child.pid)
             stop_process(child, self.settings.kill_after)
+
+    def _read(self, query, what: str, *args):
+        """Read the runs table; an unreadable catalogue is logged, the sync still runs."""
+        try:
+            return query(self.settings.db_path, *args)
+        except sqlite3.Error as error:
+            log.error("cannot read %s from %s: %s", what, self.settings.db_path, error)
+            return None
 
     def _spawn(self) -> subprocess.Popen:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
@@ -155,7 +167,7 @@ class SyncRunner:
     def _with_report(self, outcome: SyncOutcome) -> SyncOutcome:
         run = outcome.run
         try:
-            path = write_report(self.settings.db_path, run.id)
+            path = write_report(self.settings.db_path, run.id, program=self.settings.program)
         except (ReportError, OSError) as error:
             log.error("report of run %d not written: %s", run.id, error)
             return outcome
@@ -205,9 +217,13 @@ def _log_outcome(outcome: SyncOutcome) -> None:
         else "no run recorded"
     )
     if outcome.stopped:
-        log.warning("sync stopped by shutdown (%s): %s", _describe_exit(outcome.exit_code), run_text)
+        log.warning(
+            "sync stopped by shutdown (%s): %s", _describe_exit(outcome.exit_code), run_text
+        )
     elif outcome.timed_out:
-        log.error("sync stopped at its time limit (%s): %s", _describe_exit(outcome.exit_code), run_text)
+        log.error(
+            "sync stopped at its time limit (%s): %s", _describe_exit(outcome.exit_code), run_text
+        )
     elif outcome.exit_code == 0:
         log.info("sync finished in %.1f s (exit status 0): %s", outcome.seconds, run_text)
     elif outcome.exit_code == EXIT_LOCK_HELD:

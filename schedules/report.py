@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
+
+from schedules import SEGUR
 
 REPORT_TIMEOUT = 120.0  # seconds; a diff is a few queries
 
@@ -22,10 +23,15 @@ def report_path(db_path: Path, run_id: int) -> Path:
     return db_path.parent / "reports" / f"{run_id}.md"
 
 
-def write_report(db_path: Path, run_id: int, timeout: float = REPORT_TIMEOUT) -> Path:
+def write_report(
+    db_path: Path,
+    run_id: int,
+    program: tuple[str, ...] = SEGUR,
+    timeout: float = REPORT_TIMEOUT,
+) -> Path:
     """Write the markdown diff of `run_id` to `reports/<run id>.md`; return its path."""
     command = [
-        sys.executable, "-m", "catalogue.cli", "diff",
+        *program, "diff",
         "--db", str(db_path), "--run", str(run_id), "--format", "markdown",
     ]  # fmt: skip
     try:

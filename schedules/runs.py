@@ -72,10 +72,9 @@ def last_complete_run_finished(db_path: Path) -> datetime | None:
     return _parse_timestamp(row["finished_at"]) if row else None
 
 
-def needs_catch_up(db_path: Path, now: datetime) -> bool:
-    """True when no complete run exists or the last one finished over a day before `now`."""
-    finished = last_complete_run_finished(db_path)
-    return finished is None or now - finished > CATCH_UP_AFTER
+def needs_catch_up(last_complete: datetime | None, now: datetime) -> bool:
+    """True when there is no complete run or the last one finished over a day before `now`."""
+    return last_complete is None or now - last_complete > CATCH_UP_AFTER
 
 
 def _parse_timestamp(text: str) -> datetime | None:

@@ -63,9 +63,7 @@ def describe(moment: datetime) -> str:
     """'2026-11-24 03:30 CET (UTC+01:00, Europe/Paris)'."""
     offset = moment.strftime("%z")
     zone = getattr(moment.tzinfo, "key", None) or moment.tzname()
-    return (
-        f"{moment:%Y-%m-%d %H:%M} {moment.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone})"
-    )
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()} (UTC{offset[:3]}:{offset[3:]}, {zone})"
 
 
 @dataclass(frozen=True)
@@ -83,9 +81,8 @@ def dst_hazards(at: time, timezone: ZoneInfo, start: date, days: int = 366) -> l
         second = first.replace(fold=1)
         if first.utcoffset() == second.utcoffset():
             continue
+        # A skipped wall time does not survive a round trip through UTC; a repeated one does.
         round_trip = first.astimezone(ZoneInfo("UTC")).astimezone(timezone)
-        kind = "skipped" if round_trip.replace(tzinfo=None) != first.replace(tzinfo=None) else (
-            "repeated"
-        )
-        hazards.append(DstHazard(day, kind))
+        exists = round_trip.replace(tzinfo=None) == first.replace(tzinfo=None)
+        hazards.append(DstHazard(day, "repeated" if exists else "skipped"))
     return hazards

@@ -63,35 +63,81 @@ DISPOSITIFS: tuple[Dispositif, ...] = (
     Dispositif("DPI", "Dossier Patient Informatisé", HOPITAL, ("DPI",)),
     Dispositif("PFI", "Plateforme d'Intermédiation", HOPITAL, ("PFI",)),
     Dispositif("RI", "Référentiel Identité", HOPITAL, ("RI", "Référentiel d'identité")),
-    Dispositif("LGC SF", "Logiciel de Gestion de Cabinet Sages-femmes", PARAMEDICAUX, (
-        "LGC SF", "LGC sages-femmes", "LGC sage-femme")),
-    Dispositif("LGC paramédicaux", "Logiciel de Gestion de Cabinet paramédicaux", PARAMEDICAUX, (
-        "LGC paramédicaux", "LGC paramedical", "LGC PARAMED")),
-    Dispositif("LGC CD", "Logiciel de Gestion de Cabinet Chirurgiens-dentistes", DENTISTES, (
-        "LGC CD", "LGC chirurgiens-dentistes", "LGC chirurgien-dentiste", "LGC dentistes")),
-    Dispositif("LGC", "Logiciel de Gestion de Cabinet", MEDECIN_DE_VILLE, (
-        "LGC", "Logiciel de gestion de cabinet médical")),
-    Dispositif("SGL", "Système de Gestion de Laboratoire", BIOLOGIE, (
-        "SGL", "Système de gestion de laboratoire de biologie médicale", "SGL/SIL")),
-    Dispositif("Transcodeur LOINC", "Transcodeur LOINC", BIOLOGIE, (
-        "Transcodeur LOINC", "Transcodage LOINC", "LOINC", "Transcodeur")),
+    Dispositif(
+        "LGC SF",
+        "Logiciel de Gestion de Cabinet Sages-femmes",
+        PARAMEDICAUX,
+        ("LGC SF", "LGC sages-femmes", "LGC sage-femme"),
+    ),
+    Dispositif(
+        "LGC paramédicaux",
+        "Logiciel de Gestion de Cabinet paramédicaux",
+        PARAMEDICAUX,
+        ("LGC paramédicaux", "LGC paramedical", "LGC PARAMED"),
+    ),
+    Dispositif(
+        "LGC CD",
+        "Logiciel de Gestion de Cabinet Chirurgiens-dentistes",
+        DENTISTES,
+        ("LGC CD", "LGC chirurgiens-dentistes", "LGC chirurgien-dentiste", "LGC dentistes"),
+    ),
+    Dispositif(
+        "LGC",
+        "Logiciel de Gestion de Cabinet",
+        MEDECIN_DE_VILLE,
+        ("LGC", "Logiciel de gestion de cabinet médical"),
+    ),
+    Dispositif(
+        "SGL",
+        "Système de Gestion de Laboratoire",
+        BIOLOGIE,
+        ("SGL", "Système de gestion de laboratoire de biologie médicale", "SGL/SIL"),
+    ),
+    Dispositif(
+        "Transcodeur LOINC",
+        "Transcodeur LOINC",
+        BIOLOGIE,
+        ("Transcodeur LOINC", "Transcodage LOINC", "LOINC", "Transcodeur"),
+    ),
     Dispositif("DRIMbox", "DRIMbox", RADIOLOGIE, ("DRIMbox", "DRIM box", "DRIM-box")),
-    Dispositif("RIS", "Radiology Information System", RADIOLOGIE, (
-        "RIS", "Système d'information de radiologie")),
+    Dispositif(
+        "RIS",
+        "Radiology Information System",
+        RADIOLOGIE,
+        ("RIS", "Système d'information de radiologie"),
+    ),
     Dispositif("LGO", "Logiciel de Gestion d'Officine", OFFICINE, ("LGO",)),
-    Dispositif("DUI MS1 PA/PH/DOM", "Dossier Usager Informatisé MS1 PA/PH/DOM", MEDICO_SOCIAL, (
-        "MS1 PA/PH/DOM", "MS1 PA PH DOM", "MS1")),
-    Dispositif("DUI MS2 PDE", "Dossier Usager Informatisé MS2 PDE", MEDICO_SOCIAL, (
-        "MS2 PDE", "PDE", "Protection de l'enfance")),
-    Dispositif("DUI MS2 PDS", "Dossier Usager Informatisé MS2 PDS", MEDICO_SOCIAL, (
-        "MS2 PDS", "PDS", "Personnes en difficulté spécifique")),
-    Dispositif("DUI MS3 AHI", "Dossier Usager Informatisé MS3 AHI", MEDICO_SOCIAL, (
-        "MS3 AHI", "AHI")),
-    Dispositif("DUI MS3 PJM", "Dossier Usager Informatisé MS3 PJM", MEDICO_SOCIAL, (
-        "MS3 PJM", "PJM")),
+    Dispositif(
+        "DUI MS1 PA/PH/DOM",
+        "Dossier Usager Informatisé MS1 PA/PH/DOM",
+        MEDICO_SOCIAL,
+        ("MS1 PA/PH/DOM", "MS1 PA PH DOM", "MS1"),
+    ),
+    Dispositif(
+        "DUI MS2 PDE",
+        "Dossier Usager Informatisé MS2 PDE",
+        MEDICO_SOCIAL,
+        ("MS2 PDE", "PDE", "Protection de l'enfance"),
+    ),
+    Dispositif(
+        "DUI MS2 PDS",
+        "Dossier Usager Informatisé MS2 PDS",
+        MEDICO_SOCIAL,
+        ("MS2 PDS", "PDS", "Personnes en difficulté spécifique"),
+    ),
+    Dispositif(
+        "DUI MS3 AHI", "Dossier Usager Informatisé MS3 AHI", MEDICO_SOCIAL, ("MS3 AHI", "AHI")
+    ),
+    Dispositif(
+        "DUI MS3 PJM", "Dossier Usager Informatisé MS3 PJM", MEDICO_SOCIAL, ("MS3 PJM", "PJM")
+    ),
     Dispositif("DUI", "Dossier Usager Informatisé", MEDICO_SOCIAL, ("DUI", "Dossier usager")),
-    Dispositif("Opérateurs MSS", "Opérateurs MSSanté", MSSANTE, (
-        "Opérateurs MSS", "Opérateur MSS", "Opérateurs MSSanté", "MSS", "Opérateur MSSanté")),
+    Dispositif(
+        "Opérateurs MSS",
+        "Opérateurs MSSanté",
+        MSSANTE,
+        ("Opérateurs MSS", "Opérateur MSS", "Opérateurs MSSanté", "MSS", "Opérateur MSSanté"),
+    ),
     Dispositif("SAS Agenda", "SAS Agenda", SAS, ("SAS Agenda", "Agenda SAS", "Logiciel d'agenda")),
 )
 
@@ -109,23 +155,40 @@ _DISPOSITIF_PATTERNS = [
 ]
 _COULOIR_PATTERNS = [(name, _pattern(list(synonyms))) for name, synonyms in COULOIRS.items()]
 
+# Names of a group of dispositifs: a text saying only "MS2" names both MS2 PDE and MS2 PDS.
+_GROUPS = (
+    (_pattern(["MS2", "DUI MS2"]), ("DUI MS2 PDE", "DUI MS2 PDS")),
+    (_pattern(["MS3", "DUI MS3"]), ("DUI MS3 AHI", "DUI MS3 PJM")),
+)
+
 
 def find_dispositifs(text: str | None) -> list[Dispositif]:
     """Every dispositif a text names, most specific first, without duplicates.
 
     A sub-programme ("MS2 PDE") hides the generic "DUI" it belongs to, and
-    "LGC SF" hides "LGC".
+    "LGC SF" hides "LGC". A group name alone ("MS2") names all its members, so
+    "MS1 et MS2" names three dispositifs.
     """
     key = loose_key(text)
     found: list[Dispositif] = []
     spans: list[tuple[int, int]] = []
+
+    def covered(match: re.Match[str]) -> bool:
+        return any(start <= match.start() and match.end() <= end for start, end in spans)
+
     for dispositif, pattern in _DISPOSITIF_PATTERNS:
         for match in pattern.finditer(key):
-            if any(start <= match.start() and match.end() <= end for start, end in spans):
+            if covered(match):
                 continue
             spans.append(match.span())
             if dispositif not in found:
                 found.append(dispositif)
+    for pattern, members in _GROUPS:
+        for match in pattern.finditer(key):
+            if covered(match):
+                continue
+            spans.append(match.span())
+            found.extend(BY_NAME[name] for name in members if BY_NAME[name] not in found)
     if any(d.name.startswith("DUI ") for d in found):
         found = [d for d in found if d.name != "DUI"]
     return found
@@ -155,3 +218,27 @@ def only_dispositif_of(couloir: str | None) -> Dispositif | None:
         return BY_NAME["DUI"]
     members = [d for d in DISPOSITIFS if d.couloir == couloir]
     return members[0] if len(members) == 1 else None
+
+
+CANDIDATE = "Candidat"
+UNDER_REVIEW = "En cours d'instruction"
+REFERENCED = "Référencé"
+_REFUSAL = re.compile(r"\b(?:non|pas|refus\w*|rejet\w*|retir\w*|abandon\w*)\b")
+_STATUS_PATTERNS = (
+    (UNDER_REVIEW, re.compile(r"\b(?:en cours|instruction|en instruction|en examen)\b")),
+    (REFERENCED, re.compile(r"^(?:solution )?(?:referencee?s?|referenced)\b")),
+    (CANDIDATE, re.compile(r"^(?:candidate?s?|candidat e(?: s)?|candidature(?: \w+)?)$")),
+)
+
+
+def resolve_status(text: str | None) -> str | None:
+    """A candidature status to "Candidat", "En cours d'instruction" or "Référencé"
+    ("candidat(e)", "En cours", "Référencée", "Referencé" ...); None when unknown,
+    including refusals ("Non référencé") which are not one of the three."""
+    key = loose_key(text)
+    if not key or _REFUSAL.search(key):
+        return None
+    for status, pattern in _STATUS_PATTERNS:
+        if pattern.search(key):
+            return status
+    return None

@@ -1,0 +1,11 @@
+"""The public catalogue: Datasette 0.65 serving immutable snapshots, in French.
+
+* `app`: builds and runs the Datasette (`build_datasette`, `serve`);
+* `snapshots`, `served`, `database`, `cache`: never half a sync (each request
+  reads one snapshot; responses cached until the next swap);
+* `names`: the accent-, case- and punctuation-insensitive name look-up;
+* `chart`, `status`, `french`: the chart page, the last-sync notice, French wording;
+* `demo`: `segur demo` (bundled replica -> sync -> serve);
+* `plugins/`, `templates/`, `static/`, `metadata.yml`, `settings.json`, `robots.txt`:
+  what Datasette loads.
+"""

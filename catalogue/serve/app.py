@@ -1,0 +1,132 @@
+"""Build and run the public Datasette of the catalogue.
+
+    datasette = build_datasette("data/segur.db")      # for tests: datasette.client.get(...)
+    serve("data/segur.db", host="127.0.0.1", port=8001)
+
+The metadata (metadata.yml), settings (settings.json), templates, static files
+and plugins are files of this package. The database is always served under the
+name `catalogue` (URLs do not depend on the file name), from immutable snapshots
+(catalogue/serve/served.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+from datasette.app import Datasette
+from datasette.utils import parse_metadata
+
+from catalogue.serve.cache import ResponseCache
+from catalogue.serve.database import SnapshotDatabase
+from catalogue.serve.plugins import register_plugins
+from catalogue.serve.served import DEFAULT_POLL_SECONDS, ServedCatalogue, attach, served_catalogue
+
+HERE = Path(__file__).resolve().parent
+DATABASE_NAME = "catalogue"
+METADATA = HERE / "metadata.yml"
+SETTINGS = HERE / "settings.json"
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+STATIC_ROUTE = "segur-static"
+
+
+def load_metadata() -> dict:
+    return parse_metadata(METADATA.read_text(encoding="utf-8"))
+
+
+def load_settings() -> dict:
+    return json.loads(SETTINGS.read_text(encoding="utf-8"))
+
+
+def build_datasette(
+    db_path: str | Path,
+    *,
+    poll_seconds: float | None = DEFAULT_POLL_SECONDS,
+    response_cache: bool = True,
+) -> Datasette:
+    """A Datasette serving snapshots of the catalogue at `db_path`.
+
+    Raises `NotACatalogue` (one-line message) when the file cannot be served.
+    `poll_seconds=None` never looks for a new sync by itself (tests call
+    `served_catalogue(datasette).refresh()`).
+    """
+    register_plugins()
+    served = ServedCatalogue(
+        db_path, poll_seconds=poll_seconds, cache=ResponseCache() if response_cache else None
+    )
+    served.open()
+    try:
+        datasette = Datasette(
+            metadata=load_metadata(),
+            settings=load_settings(),
+            template_dir=str(TEMPLATES),
+            static_mounts=[(STATIC_ROUTE, str(STATIC))],
+        )
+        # With no file Datasette adds an in-memory database; the catalogue is the only one.
+        datasette.remove_database("_memory")
+        datasette.add_database(SnapshotDatabase(datasette, served), name=DATABASE_NAME)
+        attach(datasette, served)
+    except Exception:
+        served.close()
+        raise
+    return datasette
+
+
+def close_datasette(datasette: Datasette) -> None:
+    """Stop watching the source and delete this server's snapshots."""
+    served = served_catalogue(datasette)
+    if served is not None:
+        served.close()
+    database = datasette.databases.get(DATABASE_NAME)
+    if isinstance(database, SnapshotDatabase):
+        database.close()
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    poll_seconds: float = DEFAULT_POLL_SECONDS,
+    response_cache: bool = True,
+    access_log: bool = True,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM). `on_ready` receives the URL."""
+    datasette = build_datasette(db_path, poll_seconds=poll_seconds, response_cache=response_cache)
+    try:
+        sock = bind_socket(host, port)
+        bound_port = sock.getsockname()[1]
+        shown_host = f"[{host}]" if ":" in host else host
+        url = f"http://{shown_host}:{bound_port}/"
+        config = uvicorn.Config(
+            datasette.app(),
+            log_level="info" if access_log else "warning",
+            access_log=access_log,
+            lifespan="on",
+        )
+        server = uvicorn.Server(config)
+
+        async def run() -> None:
+            await datasette.invoke_startup()
+            if on_ready is not None:
+                on_ready(url)
+            await server.serve(sockets=[sock])
+
+        asyncio.run(run())
+    finally:
+        close_datasette(datasette)

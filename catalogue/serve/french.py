@@ -1,0 +1,81 @@
+"""French wording of dates, numbers and statuses on the public pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+RUN_STATUSES = {
+    "complete": "complète",
+    "partial": "partielle",
+    "failed": "échouée",
+    "running": "en cours",
+}
+NARROW_NO_BREAK_SPACE = "\u202f"
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def french_date(iso: str | None) -> str:
+    """"2024-06-01" -> "1er juin 2024"; other text is returned unchanged."""
+    match = _ISO_DATE.match(iso or "")
+    if not match:
+        return iso or ""
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return iso or ""
+    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
+
+
+def parse_timestamp(text: str | None) -> datetime | None:
+    """An ISO date or date-time; a time without zone is taken as UTC."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def french_datetime(text: str | None) -> str:
+    """"2025-03-03T01:14:00+00:00" -> "3 mars 2025 à 02 h 14 (heure de Paris)"."""
+    moment = parse_timestamp(text)
+    if moment is None:
+        return text or ""
+    local = moment.astimezone(PARIS)
+    return f"{french_date(local.date().isoformat())} à {local:%H} h {local:%M} (heure de Paris)"
+
+
+def french_number(value: int | None) -> str:
+    """10031 -> "10 031" (narrow no-break space, as French typography wants)."""
+    if value is None:
+        return "?"
+    return f"{value:,}".replace(",", NARROW_NO_BREAK_SPACE)
+
+
+def run_status(status: str | None) -> str:
+    return RUN_STATUSES.get(status or "", status or "inconnu")
+
+
+def atom_timestamp(text: str | None) -> str | None:
+    """Any ISO date or date-time as the RFC 3339 time Atom requires (UTC when no zone)."""
+    moment = parse_timestamp(text)
+    return None if moment is None else moment.isoformat()

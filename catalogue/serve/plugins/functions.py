@@ -1,0 +1,72 @@
+"""Datasette plugin: the SQL functions and magic parameter the canned queries use.
+
+Available to anyone writing SQL on the public catalogue:
+
+* `segur_compact(text)`: the compact form names are compared in (case, accents,
+  punctuation and spaces ignored): "Net Soins" -> "netsoins";
+* `segur_match(table, name)`: JSON array of the keys of `solutions` or
+  `candidates` whose editor or solution contains `name` in compact form
+  (registered per snapshot, see catalogue/serve/names.py);
+* `segur_same_version(a, b)`: whether two spellings name one version ("V2", "2");
+* `segur_date(text)`: a French or ISO date ("15/06/2022", "1er juin 2022") to ISO;
+* `segur_atom_time(text)`: an ISO date or date-time as an RFC 3339 time (feeds);
+* `segur_row_path(table, key)`: the path of an entry's page on this server.
+
+Magic parameter `:_segur_origin` is the server's origin ("https://host"), so that
+the feeds link back with absolute URLs.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+
+from catalogue.serve.french import atom_timestamp
+from catalogue.serve.served import served_catalogue
+from catalogue.versions import same_version
+from scraper.normalize import compact_key, parse_date
+
+
+def _compact(text):
+    return None if text is None else compact_key(str(text))
+
+
+def _same_version(a, b):
+    if a is None or b is None:
+        return 0
+    return int(same_version(str(a), str(b)))
+
+
+def _date(text):
+    return None if text is None else parse_date(str(text))
+
+
+def _atom_time(text):
+    return None if text is None else atom_timestamp(str(text))
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    if served_catalogue(datasette) is None:
+        return
+
+    def row_path(table, key):
+        if table is None or key is None:
+            return None
+        return datasette.urls.row(database, str(table), tilde_encode(str(key)))
+
+    conn.create_function("segur_compact", 1, _compact, deterministic=True)
+    conn.create_function("segur_same_version", 2, _same_version, deterministic=True)
+    conn.create_function("segur_date", 1, _date, deterministic=True)
+    conn.create_function("segur_atom_time", 1, _atom_time, deterministic=True)
+    conn.create_function("segur_row_path", 2, row_path, deterministic=True)
+
+
+@hookimpl
+def register_magic_parameters(datasette):
+    def segur(key, request):
+        if key != "origin" or served_catalogue(datasette) is None:
+            raise KeyError(key)
+        return datasette.absolute_url(request, "/").rstrip("/")
+
+    return [("segur", segur)]

@@ -1,0 +1,350 @@
+"""Apply one crawl to the catalogue: the database side of a sync.
+
+    run_id = start_run(db, base_url)
+    summary = record_run(db, run_id, result)   # or fail_run(db, run_id, reason)
+
+`record_run` writes everything of a run in ONE transaction: the entries, their
+versions (`solution_versions`, `candidate_versions`), the detected changes
+(`changes`) and the `runs` row. Either all of it is committed or none of it.
+
+* failed run: only its `runs` row is written; no entry changes.
+* partial run: what was read is added or updated; nothing is marked removed.
+* complete run: entries missing from the crawl are marked removed
+  (solutions: `status='removed'`, `removed_run`; candidates: `removed_run`).
+  Rows are never deleted.
+* mass-removal guard: a complete run that would remove more than
+  `MASS_REMOVAL_SHARE` of the referenced solutions, and more than
+  `MASS_REMOVAL_MIN` of them, is recorded as partial: a page that broke must
+  never look like a wave of de-referencings.
+* an entry read again unchanged only gets `last_seen_run`: no version row, no
+  change row.
+
+Change detection itself is pure and lives in `catalogue.history`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from catalogue.history import (
+    ADDED,
+    CANDIDATE,
+    CHANGED,
+    REAPPEARED,
+    REMOVED,
+    REMOVED_STATUS,
+    SOLUTION,
+    Change,
+    candidate_pool,
+    detect_candidate_changes,
+    detect_solution_changes,
+    missing_referenced,
+    unique_by_key,
+)
+from catalogue.schema import CANDIDATE_COLUMNS, SOLUTION_COLUMNS, open_db
+from scraper.items import CrawlResult
+
+RUNNING = "running"
+COMPLETE = "complete"
+PARTIAL = "partial"
+FAILED = "failed"
+RESULT_STATUSES = (COMPLETE, PARTIAL, FAILED)
+
+INTERRUPTED_REASON = "Synchronisation interrompue."
+
+# A complete run may remove at most this share of the referenced solutions...
+MASS_REMOVAL_SHARE = 0.5
+# ...unless it removes no more than this many (small catalogues, real removals).
+MASS_REMOVAL_MIN = 10
+
+
+class RunStateError(Exception):
+    """The run cannot be recorded: unknown, or no longer running."""
+
+
+class CatalogueError(Exception):
+    """The catalogue cannot be opened for reading (message for people, in French)."""
+
+
+@dataclass
+class RunSummary:
+    """What `record_run` stored; counts are solutions unless prefixed `candidates_`."""
+
+    run_id: int
+    status: str
+    reason: str
+    pages_fetched: int = 0
+    pages_failed: int = 0
+    rows_expected: int | None = None
+    rows_read: int = 0
+    candidates_read: int = 0
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    reappeared: int = 0
+    candidates_added: int = 0
+    candidates_removed: int = 0
+    candidates_changed: int = 0
+    candidates_reappeared: int = 0
+    downgraded: bool = False  # a complete crawl recorded as partial by the mass-removal guard
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def start_run(db: sqlite_utils.Database, base_url: str, *, now: str | None = None) -> int:
+    """Insert a `running` run and return its id. A run still `running` (its
+    process was killed) is first marked failed: it can no longer finish."""
+    now = now or utc_now()
+    with db.atomic():
+        db.execute(
+            "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE status = ?",
+            [FAILED, INTERRUPTED_REASON, now, RUNNING],
+        )
+        return (
+            db["runs"].insert({"started_at": now, "status": RUNNING, "base_url": base_url}).last_pk
+        )
+
+
+def fail_run(
+    db: sqlite_utils.Database, run_id: int, reason: str, *, now: str | None = None
+) -> bool:
+    """Mark a running run failed (only its `runs` row). Returns False, and
+    changes nothing, when the run is not running (already recorded)."""
+    with db.atomic():
+        cursor = db.execute(
+            "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ? AND status = ?",
+            [FAILED, reason, now or utc_now(), run_id, RUNNING],
+        )
+        return cursor.rowcount == 1
+
+
+def record_run(
+    db: sqlite_utils.Database, run_id: int, result: CrawlResult, *, now: str | None = None
+) -> RunSummary:
+    """Store one crawl as run `run_id`, in one transaction; see the module docstring."""
+    if result.status not in RESULT_STATUSES:
+        raise ValueError(f"unknown crawl status {result.status!r}")
+    now = now or utc_now()
+    solutions = unique_by_key(result.solutions)
+    candidates = unique_by_key(result.candidates)
+    summary = RunSummary(
+        run_id=run_id,
+        status=result.status,
+        reason=result.reason or "",
+        pages_fetched=sum(1 for page in result.pages if not page.error),
+        pages_failed=sum(1 for page in result.pages if page.error),
+        rows_expected=result.rows_expected,
+        rows_read=len(solutions),
+        candidates_read=len(candidates),
+    )
+    with db.atomic():
+        # Writing first takes the write lock before anything is read.
+        _claim_run(db, run_id, now)
+        if result.status != FAILED:
+            _apply_crawl(db, summary, solutions, candidates, now)
+        _finish_run_row(db, summary, now)
+    return summary
+
+
+def _claim_run(db: sqlite_utils.Database, run_id: int, now: str) -> None:
+    cursor = db.execute(
+        "UPDATE runs SET finished_at = ? WHERE id = ? AND status = ?", [now, run_id, RUNNING]
+    )
+    if cursor.rowcount != 1:
+        raise RunStateError(f"run {run_id} is not a running run; it cannot be recorded")
+
+
+def _apply_crawl(db, summary: RunSummary, solutions, candidates, now: str) -> None:
+    current_solutions = _current_rows(db, "solutions")
+    current_candidates = _current_rows(db, "candidates")
+    if summary.status == COMPLETE:
+        _guard_mass_removal(summary, current_solutions, set(solutions))
+    complete = summary.status == COMPLETE
+    solution_changes = detect_solution_changes(
+        current_solutions,
+        solutions,
+        complete=complete,
+        candidates=candidate_pool(current_candidates, candidates),
+    )
+    candidate_changes = detect_candidate_changes(current_candidates, candidates, complete=complete)
+    _write_solution_changes(db, summary.run_id, solution_changes, now)
+    _write_candidate_changes(db, summary.run_id, candidate_changes, now)
+    _touch_seen(db, "solutions", list(solutions), summary.run_id)
+    _touch_seen(db, "candidates", list(candidates), summary.run_id)
+    _count(summary, solution_changes, candidate_changes)
+
+
+def _current_rows(db: sqlite_utils.Database, table: str) -> dict[str, dict[str, Any]]:
+    return {row["key"]: row for row in db[table].rows}
+
+
+def _guard_mass_removal(summary: RunSummary, current: dict, read_keys: set[str]) -> None:
+    referenced = sum(1 for row in current.values() if row["status"] != REMOVED_STATUS)
+    missing = missing_referenced(current, read_keys)
+    if missing > MASS_REMOVAL_MIN and missing > MASS_REMOVAL_SHARE * referenced:
+        summary.status = PARTIAL
+        summary.downgraded = True
+        summary.reason = (
+            f"Synchronisation ramenée à partielle : {missing} des {referenced} solutions "
+            "référencées manquaient à la lecture (plus de la moitié), ce qui ressemble à une "
+            "page illisible plutôt qu'à des retraits."
+        )
+
+
+def _write_solution_changes(db, run_id: int, changes: list[Change], now: str) -> None:
+    added = [change for change in changes if change.kind == ADDED]
+    db["solutions"].insert_all(
+        (
+            {
+                **_columns(change.row, SOLUTION_COLUMNS),
+                "product_key": change.row["product_key"],
+                "status": change.row["status"],
+                "first_seen_run": run_id,
+                "last_seen_run": run_id,
+                "removed_run": None,
+            }
+            for change in added
+        ),
+        pk="key",
+    )
+    for change in changes:
+        if change.kind == ADDED:
+            continue
+        values = {**_columns(change.row, SOLUTION_COLUMNS), "status": change.row["status"]}
+        values.pop("key")
+        if change.kind == REMOVED:
+            values["removed_run"] = run_id
+        else:
+            values.update(
+                product_key=change.row["product_key"], last_seen_run=run_id, removed_run=None
+            )
+        db["solutions"].update(change.key, values)
+    db["solution_versions"].insert_all(
+        {"run_id": run_id, **_columns(change.row, SOLUTION_COLUMNS), "status": change.row["status"]}
+        for change in changes
+    )
+    _insert_change_rows(db, run_id, changes, now)
+
+
+def _write_candidate_changes(db, run_id: int, changes: list[Change], now: str) -> None:
+    db["candidates"].insert_all(
+        (
+            {
+                **_columns(change.row, CANDIDATE_COLUMNS),
+                "first_seen_run": run_id,
+                "last_seen_run": run_id,
+                "removed_run": None,
+            }
+            for change in changes
+            if change.kind == ADDED
+        ),
+        pk="key",
+    )
+    for change in changes:
+        if change.kind == ADDED:
+            continue
+        values = _columns(change.row, CANDIDATE_COLUMNS)
+        values.pop("key")
+        if change.kind == REMOVED:
+            values["removed_run"] = run_id
+        else:
+            values.update(last_seen_run=run_id, removed_run=None)
+        db["candidates"].update(change.key, values)
+    db["candidate_versions"].insert_all(
+        {
+            "run_id": run_id,
+            **_columns(change.row, CANDIDATE_COLUMNS),
+            "removed": int(change.kind == REMOVED),
+        }
+        for change in changes
+    )
+    _insert_change_rows(db, run_id, changes, now)
+
+
+def _columns(row: dict[str, Any], columns: dict[str, type]) -> dict[str, Any]:
+    return {name: row.get(name) for name in columns}
+
+
+def _insert_change_rows(db, run_id: int, changes: list[Change], now: str) -> None:
+    db["changes"].insert_all(_change_row(run_id, change, now) for change in changes)
+
+
+def _change_row(run_id: int, change: Change, now: str) -> dict[str, Any]:
+    row = change.row
+    return {
+        "run_id": run_id,
+        "entity": change.entity,
+        "key": change.key,
+        "kind": change.kind,
+        "fields": _json(change.fields),
+        "replaces": change.replaces,
+        "new_version_of": change.new_version_of,
+        "previous_version": change.previous_version,
+        "was_candidate": _json(change.was_candidate),
+        "editor": row.get("editor"),
+        "solution": row.get("solution"),
+        "version": row.get("version"),
+        "couloir": row.get("couloir") if change.entity == SOLUTION else None,
+        "dispositif": row.get("dispositif"),
+        "vague": row.get("vague") if change.entity == SOLUTION else None,
+        "referenced_on": row.get("referenced_on") if change.entity == SOLUTION else None,
+        "applied_on": row.get("applied_on") if change.entity == CANDIDATE else None,
+        "status": row.get("status"),
+        "detected_at": now,
+    }
+
+
+def _json(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
+def _touch_seen(db: sqlite_utils.Database, table: str, keys: list[str], run_id: int) -> None:
+    db.execute(
+        f"UPDATE [{table}] SET last_seen_run = ? WHERE key IN (SELECT value FROM json_each(?))",
+        [run_id, json.dumps(keys)],
+    )
+
+
+def _count(summary: RunSummary, solutions: list[Change], candidates: list[Change]) -> None:
+    def count(changes: list[Change], kind: str) -> int:
+        return sum(1 for change in changes if change.kind == kind)
+
+    summary.added = count(solutions, ADDED)
+    summary.removed = count(solutions, REMOVED)
+    summary.changed = count(solutions, CHANGED)
+    summary.reappeared = count(solutions, REAPPEARED)
+    summary.candidates_added = count(candidates, ADDED)
+    summary.candidates_removed = count(candidates, REMOVED)
+    summary.candidates_changed = count(candidates, CHANGED)
+    summary.candidates_reappeared = count(candidates, REAPPEARED)
+
+
+def _finish_run_row(db: sqlite_utils.Database, summary: RunSummary, now: str) -> None:
+    values = summary.as_dict()
+    values.pop("run_id")
+    values.pop("downgraded")
+    db["runs"].update(summary.run_id, {**values, "finished_at": now})
+
+
+def open_existing_catalogue(path: str | Path) -> sqlite_utils.Database:
+    """Open a catalogue that must already exist (reports and look-ups never
+    create one). Raises `CatalogueError` with a one-line French message."""
+    path = Path(path)
+    if not path.is_file():
+        raise CatalogueError(f"catalogue introuvable : {path} (lancez d'abord « segur sync »)")
+    try:
+        return open_db(path)
+    except sqlite3.DatabaseError as error:
+        raise CatalogueError(f"{path} n'est pas un catalogue lisible ({error})") from None

@@ -1,0 +1,194 @@
+"""The nightly scheduler behind `segur schedule` (APScheduler 3.11).
+
+One job, `segur-sync`, on a daily cron trigger. Its options are explicit:
+
+* `max_instances=1`: a sync still running when the next one is due makes that
+  one skip (logged), it is not queued behind it;
+* `coalesce=True`: several runs missed in a row (machine asleep) run once;
+* `misfire_grace_time`: a run may start up to 3 hours late (after a suspend,
+  say); later than that it waits for the next night rather than crawl the ANS
+  site in office hours.
+
+The scheduler runs in a background thread; the main thread only waits for
+SIGTERM or Ctrl-C, then stops the running sync and shuts the scheduler down.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sqlite3
+import time
+from datetime import datetime
+from datetime import time as time_of_day
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobEvent,
+)
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+
+from schedules.job import SyncRunner, SyncSettings
+from schedules.logs import configure_logging
+from schedules.runs import last_complete_run_finished, needs_catch_up
+from schedules.timing import daily_trigger, describe, dst_hazards
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "segur-sync"
+MISFIRE_GRACE_TIME = 3 * 3600
+JOB_OPTIONS = {"misfire_grace_time": MISFIRE_GRACE_TIME, "coalesce": True, "max_instances": 1}
+STOP_POLL_SECONDS = 0.2
+
+
+def build_scheduler(
+    runner: SyncRunner, trigger: BaseTrigger, timezone: ZoneInfo, run_now: bool = False
+) -> BackgroundScheduler:
+    """A scheduler (not started) with the sync job; `run_now` adds an immediate catch-up run."""
+    scheduler = BackgroundScheduler(
+        timezone=timezone, executors={"default": ThreadPoolExecutor(max_workers=1)}
+    )
+    first_run = {"next_run_time": datetime.now(timezone)} if run_now else {}
+    scheduler.add_job(
+        runner.run_once, trigger, id=JOB_ID, name="segur sync", **JOB_OPTIONS, **first_run
+    )
+    scheduler.add_listener(
+        partial(_log_job_event, trigger),
+        EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES,
+    )
+    return scheduler
+
+
+def _log_job_event(trigger: BaseTrigger, event: JobEvent) -> None:
+    # Never call back into the scheduler here: listeners run in the worker thread,
+    # and scheduler.shutdown(wait=True) holds its locks while waiting for it.
+    due = _due_time(event)
+    if event.code == EVENT_JOB_MISSED:
+        log.warning("the sync due %s was missed: more than %d s late", due, MISFIRE_GRACE_TIME)
+    elif event.code == EVENT_JOB_MAX_INSTANCES:
+        log.warning("the sync due %s was skipped: the previous one is still running", due)
+    elif event.code == EVENT_JOB_ERROR:
+        log.error("the sync due %s crashed: %r", due, event.exception)
+    _log_next_run(trigger)
+
+
+def _due_time(event: JobEvent) -> str:
+    # Execution events carry one scheduled time, submission events a list of them.
+    moment = getattr(event, "scheduled_run_time", None)
+    moments = getattr(event, "scheduled_run_times", None) or [moment]
+    return f"at {describe(moments[-1])}" if moments[-1] else "now"
+
+
+def _log_next_run(trigger: BaseTrigger) -> None:
+    upcoming = trigger.get_next_fire_time(None, datetime.now(ZoneInfo("UTC")))
+    if upcoming is not None:
+        log.info("next sync: %s", describe(upcoming))
+
+
+class StopRequest:
+    """Set from a signal handler or another thread; the main thread polls it.
+
+    A signal handler only assigns an attribute: taking a lock there (as
+    `threading.Event.set` does) could deadlock with the interrupted main thread.
+    """
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    def request(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+
+    def on_signal(self, signum: int, frame: object) -> None:
+        self.request(signal.Signals(signum).name)
+
+    def wait(self) -> str:
+        while self.reason is None:
+            time.sleep(STOP_POLL_SECONDS)
+        return self.reason
+
+
+def serve(
+    scheduler: BackgroundScheduler,
+    runner: SyncRunner,
+    stop: StopRequest,
+    handle_signals: bool = True,
+) -> int:
+    """Run `scheduler` until `stop` is requested (SIGTERM, SIGINT); 0 after a clean stop."""
+    previous = _install_handlers(stop) if handle_signals else {}
+    try:
+        scheduler.start()
+        reason = stop.wait()
+        log.info("%s received: stopping the scheduler", reason)
+    finally:
+        runner.stop()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    log.info("scheduler stopped cleanly")
+    return 0
+
+
+def _install_handlers(stop: StopRequest) -> dict:
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, stop.on_signal)
+    return previous
+
+
+def run_nightly(
+    settings: SyncSettings, at: time_of_day, timezone: ZoneInfo, catch_up: bool = True
+) -> int:
+    """`segur schedule`: sync every day at `at` in `timezone` until stopped."""
+    log_file = configure_logging(settings.db_path)
+    trigger = daily_trigger(at, timezone)
+    log.info(
+        "scheduler starting: a sync every day at %s %s of %s into %s (log %s)",
+        f"{at:%H:%M}",
+        timezone.key,
+        settings.base_url,
+        settings.db_path,
+        log_file,
+    )
+    _warn_about_dst(at, timezone)
+    run_now = catch_up and _catch_up_is_due(settings)
+    runner = SyncRunner(settings)
+    scheduler = build_scheduler(runner, trigger, timezone, run_now=run_now)
+    if not run_now:
+        _log_next_run(trigger)
+    return serve(scheduler, runner, StopRequest())
+
+
+def _catch_up_is_due(settings: SyncSettings) -> bool:
+    try:
+        finished = last_complete_run_finished(settings.db_path)
+    except sqlite3.Error as error:
+        log.error("cannot read the runs of %s (%s): syncing now", settings.db_path, error)
+        return True
+    if not needs_catch_up(finished, datetime.now(ZoneInfo("UTC"))):
+        log.info("last complete run finished %s: no catch-up needed", finished.isoformat())
+        return False
+    when = f"finished {finished.isoformat()}" if finished else "none yet"
+    log.info("last complete run: %s; catching up with a sync now", when)
+    return True
+
+
+def _warn_about_dst(at: time_of_day, timezone: ZoneInfo) -> None:
+    today = datetime.now(timezone).date()
+    for hazard in dst_hazards(at, timezone, today):
+        log.warning(
+            "%s %s is %s by daylight saving on %s: pick a time outside that hour"
+            " to sync exactly once a day",
+            f"{at:%H:%M}",
+            timezone.key,
+            hazard.kind,
+            hazard.day.isoformat(),
+        )

@@ -1,0 +1,158 @@
+"""Field labels of contract 4.1 and 4.2, and how a printed label maps to a field.
+
+A label matches whatever its case, accents, plural mark or trailing colon:
+"ÉDITEUR :", "Editeurs", "Raison sociale*" and "N° de référencement" are all
+recognised. Matching is exact on that folded form, never by substring, so
+"Type de logiciel" (dispositif) is not mistaken for "Logiciel" (solution).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scraper.normalize import label_key, loose_key
+
+# Contract 4.1, plus a few spellings of the same labels.
+LISTING_LABELS: dict[str, tuple[str, ...]] = {
+    "editor": (
+        "Éditeur",
+        "Raison sociale",
+        "Fournisseur",
+        "Nom de l'éditeur",
+        "Éditeur de la solution",
+        "Éditeur du logiciel",
+    ),
+    "solution": (
+        "Solution",
+        "Nom du logiciel",
+        "Nom commercial",
+        "Logiciel",
+        "Nom de la solution",
+        "Solution logicielle",
+        "Nom commercial de la solution",
+    ),
+    "version": (
+        "Version",
+        "Numéro de version",
+        "Version technique",
+        "Numéro de version technique",
+        "Version du logiciel",
+        "Version de la solution",
+        "Version référencée",
+    ),
+    "couloir": ("Couloir", "Catégorie", "Couloir Ségur"),
+    "dispositif": (
+        "Dispositif",
+        "DSR",
+        "Type de logiciel",
+        "Dispositif Ségur",
+        "Dispositif de référencement",
+    ),
+    "vague": ("Vague", "Vague de référencement", "Vague Ségur"),
+    "referenced_on": (
+        "Date de référencement",
+        "Référencé le",
+        "Référencée le",
+        "Date de décision",
+        "Date du référencement",
+        "Date de la décision",
+        "Date de décision de référencement",
+    ),
+    "reference_number": (
+        "Numéro de référencement",
+        "N° de référencement",
+        "Identifiant de référencement",
+        "Numéro unique de référencement",
+        "Identifiant unique de référencement",
+    ),
+    "distributors": ("Distributeur", "Distributeurs"),
+    "pilots": (
+        "Premières installations réussies",
+        "Installations pilotes",
+        "Première installation réussie",
+        "Sites pilotes",
+    ),
+}
+
+# Contract 4.2: candidate tables use the same labels, plus a status and a date.
+CANDIDATE_LABELS: dict[str, tuple[str, ...]] = {
+    **LISTING_LABELS,
+    "status": ("Statut", "Statut de la candidature", "État", "État de la candidature"),
+    "applied_on": (
+        "Date de candidature",
+        "Date de dépôt",
+        "Date de dépôt de la candidature",
+        "Date",
+    ),
+}
+
+REQUIRED_FIELDS = ("editor", "solution", "version")
+MULTI_VALUED_FIELDS = frozenset({"distributors", "pilots"})
+
+_NUMERO = re.compile(r"(?<![a-z0-9])(?:n\s*[°º]|no\.?|num\.?|numero)\s*(?=de\b|d')")
+_PLURAL_MARK = re.compile(r"\((?:e|s|es|x)\)")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_LONGEST_LABEL = 80
+
+
+def label_form(text: str | None) -> str:
+    """The folded form labels are compared in: "N° de référencement :" and
+    "Numéro de référencement" both give "numero de referencement"."""
+    key = _PLURAL_MARK.sub("", label_key(text))
+    key = _NUMERO.sub("numero ", key)
+    words = loose_key(key).split()
+    return " ".join(_singular(word) for word in words)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+@dataclass(frozen=True)
+class LabelTable:
+    """Synonyms per field, indexed by their folded form."""
+
+    name: str
+    synonyms: dict[str, tuple[str, ...]]
+    index: dict[str, str]
+
+    @classmethod
+    def build(cls, name: str, synonyms: dict[str, tuple[str, ...]]) -> LabelTable:
+        index: dict[str, str] = {}
+        for field, labels in synonyms.items():
+            for label in labels:
+                form = label_form(label)
+                if index.setdefault(form, field) != field:
+                    raise ValueError(f"label {label!r} names both {index[form]} and {field}")
+        return cls(name, synonyms, index)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.synonyms)
+
+
+LISTING = LabelTable.build("listing", LISTING_LABELS)
+CANDIDATE = LabelTable.build("candidate", CANDIDATE_LABELS)
+_TABLES = {table.name: table for table in (LISTING, CANDIDATE)}
+
+
+def field_for_label(text: str | None, table: LabelTable = LISTING) -> str | None:
+    """The field a printed label names ("Raison sociale :" -> "editor"), or None.
+
+    `table` is `LISTING` (contract 4.1) or `CANDIDATE` (4.2, adds status and applied_on).
+    """
+    if not text or len(text) > _LONGEST_LABEL:
+        return None
+    return _lookup(text, table.name)
+
+
+@lru_cache(maxsize=8192)
+def _lookup(text: str, table_name: str) -> str | None:
+    index = _TABLES[table_name].index
+    field = index.get(label_form(text))
+    if field is None and "(" in text:
+        # "Éditeur (raison sociale)", "Version (technique)"
+        field = index.get(label_form(_PARENTHESES.sub(" ", text)))
+    return field

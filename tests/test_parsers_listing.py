@@ -1,0 +1,605 @@
+"""parse_listing on small HTML strings: every rendering rule of contract 4.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.items import SolutionRecord
+from scraper.parsers import RowContext, parse_listing
+from scraper.parsers.common import make_soup, next_page_url, result_count
+
+URL = "https://industriels.example/segur/solutions-referencees"
+
+
+def page(body: str, count: str = "3 résultats", title: str = "Solutions référencées") -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><main><h1>{title}</h1>"
+        f"<p>{count}</p>{body}</main></body></html>"
+    )
+
+
+def records(body: str, context: RowContext | None = None, **kwargs) -> list[SolutionRecord]:
+    return parse_listing(page(body, **kwargs), URL, context).records
+
+
+def triples(body: str, **kwargs) -> list[tuple[str, str, str]]:
+    return [(r.editor, r.solution, r.version) for r in records(body, **kwargs)]
+
+
+def only(body: str, context: RowContext | None = None, **kwargs) -> SolutionRecord:
+    (record,) = records(body, context, **kwargs)
+    return record
+
+
+# ---------------------------------------------------------------- rendering 1: a full table
+
+FULL_TABLE = """
+<table>
+ <thead><tr>
+  <th>Éditeur</th><th>Nom du logiciel</th><th>Version technique</th><th>Couloir</th>
+  <th>Dispositif</th><th>Vague</th><th>Date de référencement</th>
+  <th>N° de référencement</th><th>Distributeurs</th><th>Premières installations réussies</th>
+ </tr></thead>
+ <tbody>
+  <tr><td>ORISHA HEALTH &amp; SAFETY</td><td>DESMOS</td><td>3.3</td><td>Médecin de ville</td>
+      <td>Logiciel de Gestion de Cabinet (LGC)</td><td>Vague 1</td><td>15/06/2022</td>
+      <td>27F99871B4</td><td><ul><li>Distrib Nord</li><li>Distrib Sud</li></ul></td><td>-</td></tr>
+  <tr><td>Histone</td><td>Lamweb</td><td>05.02</td><td>Biologie médicale</td><td>SGL</td>
+      <td>V1</td><td>2022-06-15</td><td></td><td></td><td></td></tr>
+  <tr><td>CGM</td><td>Molis</td><td>441-SP6</td><td>Imagerie</td><td>RIS</td><td>2</td>
+      <td>1er juin 2022</td><td>—</td><td>Alpha<br>Beta</td><td>CH de Vienne</td></tr>
+ </tbody>
+</table>
+"""
+
+
+def test_full_table_gives_every_field_normalised():
+    assert records(FULL_TABLE) == [
+        SolutionRecord(
+            editor="ORISHA HEALTH & SAFETY",
+            solution="DESMOS",
+            version="3.3",
+            couloir="Médecin de ville",
+            dispositif="LGC",
+            vague=1,
+            referenced_on="2022-06-15",
+            reference_number="27f99871b4",
+            distributors="Distrib Nord, Distrib Sud",
+            pilots=None,
+            source_url=URL,
+        ),
+        SolutionRecord(
+            editor="Histone",
+            solution="Lamweb",
+            version="05.02",
+            couloir="Biologie médicale",
+            dispositif="SGL",
+            vague=1,
+            referenced_on="2022-06-15",
+            source_url=URL,
+        ),
+        SolutionRecord(
+            editor="CGM",
+            solution="Molis",
+            version="441-SP6",
+            couloir="Radiologie",
+            dispositif="RIS",
+            vague=2,
+            referenced_on="2022-06-01",
+            distributors="Alpha, Beta",
+            pilots="CH de Vienne",
+            source_url=URL,
+        ),
+    ]
+
+
+def test_full_table_page_facts():
+    listing = parse_listing(page(FULL_TABLE), URL)
+    assert (listing.announced, listing.invalid_rows, listing.problems) == (3, 0, [])
+    assert (listing.next_url, listing.page_number, listing.facets) == (None, 0, [])
+
+
+def test_table_header_in_first_row_of_td_and_th_first_body_cell():
+    body = """<table><tr><td><strong>Raison sociale</strong></td><td>Solution</td>
+    <td>Version</td></tr><tr><th>Dedalus</th><td>Kalisil</td><td>4.0</td></tr></table>"""
+    assert triples(body) == [("Dedalus", "Kalisil", "4.0")]
+
+
+def test_table_header_with_hidden_sort_text():
+    body = """<table><thead><tr>
+    <th><a href="?order=e">Éditeur<span class="visually-hidden">Trier par ordre croissant</span></a></th>
+    <th><a href="?order=s">Solution</a></th><th>Version</th></tr></thead>
+    <tbody><tr><td>Inlog</td><td>Edgelab</td><td>7.0.1</td></tr></tbody></table>"""
+    assert triples(body) == [("Inlog", "Edgelab", "7.0.1")]
+
+
+def test_table_rowspan_editor_applies_to_each_row():
+    body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr>
+    <tr><td rowspan="2">Dedalus</td><td>Kalisil</td><td>4.0</td></tr>
+    <tr><td>Hexalis</td><td>5.0</td></tr></table>"""
+    assert triples(body) == [("Dedalus", "Kalisil", "4.0"), ("Dedalus", "Hexalis", "5.0")]
+
+
+def test_table_group_row_names_the_dispositif_of_rows_below():
+    body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr>
+    <tr><td colspan="3">Transcodeur LOINC</td></tr>
+    <tr><td>Kiro</td><td>KIRO LOINC MAPPER</td><td>1.0.0</td></tr></table>"""
+    record = only(body)
+    assert (record.dispositif, record.couloir) == ("Transcodeur LOINC", "Biologie médicale")
+
+
+def test_table_repeated_header_and_empty_rows_are_skipped():
+    body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr>
+    <tr><td>PHAST</td><td>PHAST Mapping Ségur</td><td>3.1</td></tr>
+    <tr><td></td><td> </td><td></td></tr>
+    <tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr>
+    <tr><td>MIPS</td><td>Glims</td><td>10</td></tr></table>"""
+    listing = parse_listing(page(body), URL)
+    assert [r.solution for r in listing.records] == ["PHAST Mapping Ségur", "Glims"]
+    assert listing.invalid_rows == 0
+
+
+def test_unknown_table_column_is_reported():
+    body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th><th>Logo</th></tr>
+    <tr><td>MIPS</td><td>Glims</td><td>10</td><td></td></tr></table>"""
+    assert parse_listing(page(body), URL).problems == ["unknown column 'Logo'"]
+
+
+# ---------------------------------------------------------------- rendering 2: cards
+
+CARDS = """
+<form action="/segur/solutions-referencees">
+  <label for="rs">Raison sociale</label><input id="rs" name="field_raison_sociale_value">
+  <label for="sol">Solution</label><input id="sol" name="field_logiciel_nom_value">
+  <select name="field_categorie"><option value="All">Couloir</option></select>
+  <button>Appliquer</button>
+</form>
+<aside>
+  <h2>Dispositif</h2>
+  <ul>
+    <li><a href="?f%5B0%5D=dsr_solutions%3A372"><span>Système de Gestion de Laboratoire (SGL)</span>
+        <span>(7)</span></a></li>
+    <li><a href="?f%5B0%5D=dsr_solutions%3A373">Transcodeur LOINC (6)</a></li>
+  </ul>
+</aside>
+<div class="grid">
+  <article><h3>Kalisil</h3><dl>
+    <dt>Éditeur</dt><dd>Dedalus</dd><dt>Solution</dt><dd>Kalisil</dd>
+    <dt>Version</dt><dd>4.0</dd><dt>Référencé le</dt><dd>12 septembre 2023</dd></dl></article>
+  <article><h3>Tdnexlabs</h3><dl>
+    <dt>Éditeur :</dt><dd>Technidata</dd><dt>Solution :</dt><dd>Tdnexlabs</dd>
+    <dt>Version :</dt><dd>V2</dd></dl><a href="/fiche/2">En savoir plus</a></article>
+</div>
+"""
+
+
+def test_cards_take_dispositif_and_couloir_from_context():
+    context = RowContext(couloir="Biologie médicale", dispositif="SGL", vague=1)
+    assert records(CARDS, context) == [
+        SolutionRecord(
+            editor="Dedalus",
+            solution="Kalisil",
+            version="4.0",
+            couloir="Biologie médicale",
+            dispositif="SGL",
+            vague=1,
+            referenced_on="2023-09-12",
+            source_url=URL,
+        ),
+        SolutionRecord(
+            editor="Technidata",
+            solution="Tdnexlabs",
+            version="V2",
+            couloir="Biologie médicale",
+            dispositif="SGL",
+            vague=1,
+            source_url=URL,
+        ),
+    ]
+
+
+def test_cards_without_context_leave_dispositif_unknown():
+    assert [(r.dispositif, r.couloir) for r in records(CARDS)] == [(None, None), (None, None)]
+
+
+def test_cards_page_lists_facets_and_ignores_filter_form_and_facet_block():
+    listing = parse_listing(page(CARDS, count="2 résultats"), URL)
+    assert (len(listing.records), listing.invalid_rows, listing.problems) == (2, 0, [])
+    assert [(f.dispositif, f.count) for f in listing.facets] == [("SGL", 7), ("Transcodeur LOINC", 6)]
+
+
+def test_couloir_derived_from_context_dispositif():
+    (record, _) = records(CARDS, RowContext(dispositif="SGL"))
+    assert (record.dispositif, record.couloir) == ("SGL", "Biologie médicale")
+
+
+# ---------------------------------------------------------------- other block renderings
+
+
+def test_label_colon_value_text_with_br():
+    body = """<div class="item"><p>Éditeur : Bio Logbook<br>Solution : Bio Logbook – Transcodification
+    <br>Version : 1.0<br>Dispositif : Transcodeur LOINC</p></div>
+    <div class="item"><p>Éditeur : Medicus AI France<br>Solution : Lingua<br>Version : 2.0.0
+    <br>Dispositif : Transcodeur LOINC</p></div>"""
+    assert triples(body) == [
+        ("Bio Logbook", "Bio Logbook – Transcodification", "1.0"),
+        ("Medicus AI France", "Lingua", "2.0.0"),
+    ]
+
+
+def test_drupal_views_field_label_spans():
+    row = """<div class="views-row">
+      <div class="views-field views-field-field-editeur"><span class="views-label">Éditeur : </span>
+        <div class="field-content">{editor}</div></div>
+      <div class="views-field views-field-title"><span class="views-label">Nom commercial : </span>
+        <span class="field-content"><a href="/s/1">{solution}</a></span></div>
+      <div class="views-field"><span class="views-label">Numéro de version : </span>
+        <span class="field-content">{version}</span></div>
+      <div class="views-field"><span class="views-label">Type de logiciel : </span>
+        <span class="field-content">Système de Gestion de Laboratoire</span></div>
+    </div>"""
+    body = row.format(editor="Dedalus", solution="Hexalis", version="5.0") + row.format(
+        editor="Inlog", solution="Edgelab", version="7.0.1"
+    )
+    listing = parse_listing(page(body), URL)
+    assert [(r.editor, r.solution, r.version, r.dispositif) for r in listing.records] == [
+        ("Dedalus", "Hexalis", "5.0", "SGL"),
+        ("Inlog", "Edgelab", "7.0.1", "SGL"),
+    ]
+
+
+def test_two_column_table_per_solution():
+    table = """<table><tr><th>Éditeur</th><td>{0}</td></tr><tr><th>Solution</th><td>{1}</td></tr>
+    <tr><th>Version</th><td>{2}</td></tr><tr><th>DSR</th><td>DPI</td></tr></table>"""
+    body = table.format("MAINCARE", "M-CrossWay", "8.4") + table.format("SOFTWAY", "Hopital Manager", "2023.2")
+    assert [(r.solution, r.dispositif, r.couloir) for r in records(body)] == [
+        ("M-CrossWay", "DPI", "Hôpital"),
+        ("Hopital Manager", "DPI", "Hôpital"),
+    ]
+
+
+def test_flat_dl_starts_a_row_when_a_field_comes_again():
+    body = """<dl><dt>Raison sociale</dt><dd>ONAOS SAS</dd><dt>Logiciel</dt><dd>LOINC-Mapper</dd>
+    <dt>Version</dt><dd>1.0</dd><dt>Raison sociale</dt><dd>Kiro</dd>
+    <dt>Logiciel</dt><dd>KIRO LOINC MAPPER</dd><dt>Version</dt><dd>1.0.0</dd></dl>"""
+    assert triples(body) == [("ONAOS SAS", "LOINC-Mapper", "1.0"), ("Kiro", "KIRO LOINC MAPPER", "1.0.0")]
+
+
+def test_flat_sequence_of_paragraphs():
+    body = """<div><p>Fournisseur : PHAST</p><p>Solution : PHAST Mapping Ségur</p><p>Version : 3.1</p>
+    <hr><p>Fournisseur : Kiro</p><p>Solution : KIRO LOINC MAPPER</p><p>Version : 1.0.0</p></div>"""
+    assert triples(body) == [("PHAST", "PHAST Mapping Ségur", "3.1"), ("Kiro", "KIRO LOINC MAPPER", "1.0.0")]
+
+
+def test_list_items_with_bold_labels():
+    body = """<ul class="results"><li><ul><li><b>Éditeur</b> : MIPS</li><li><b>Solution</b> : Glims</li>
+    <li><b>Version</b> : 10</li></ul></li><li><ul><li><b>Éditeur</b> : CGM</li>
+    <li><b>Solution</b> : Molis</li><li><b>Version</b> : 441-SP6</li></ul></li></ul>"""
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
+
+
+def test_several_labels_in_one_line():
+    body = "<p>Éditeur : Kiro – Solution : KIRO LOINC MAPPER | Version : 1.0.0</p>"
+    assert triples(body, count="1 résultat") == [("Kiro", "KIRO LOINC MAPPER", "1.0.0")]
+
+
+def test_label_element_then_value_in_next_column():
+    body = """<div><div><div><strong>Éditeur</strong></div><div>Dedalus</div></div>
+    <div><div><strong>Solution</strong></div><div>Kalisil</div></div>
+    <div><div><strong>Version</strong></div><div>4.0</div></div></div>"""
+    assert triples(body, count="1 résultat") == [("Dedalus", "Kalisil", "4.0")]
+
+
+def test_value_that_reads_like_a_label_stays_a_value():
+    body = "<dl><dt>Éditeur</dt><dd>ACME</dd><dt>Solution</dt><dd>Logiciel</dd><dt>Version</dt><dd>1</dd></dl>"
+    assert triples(body) == [("ACME", "Logiciel", "1")]
+
+
+def test_distributors_as_list_and_pilots_as_br_lines():
+    body = """<dl><dt>Éditeur</dt><dd>KINÉ'ASSIST</dd><dt>Solution</dt><dd>KinéAgenda</dd>
+    <dt>Version</dt><dd>3.2</dd><dt>Distributeurs</dt><dd>Alpha Santé</dd><dd>Bêta &amp; Fils</dd>
+    <dt>Installations pilotes</dt><dd>Cabinet du Lac (Annecy)<br>CH de Vienne</dd></dl>"""
+    record = only(body)
+    assert (record.distributors, record.pilots) == (
+        "Alpha Santé, Bêta & Fils",
+        "Cabinet du Lac (Annecy), CH de Vienne",
+    )
+
+
+def test_distributors_after_label_line_as_list():
+    body = """<article><p>Éditeur : Kiro</p><p>Solution : KIRO LOINC MAPPER</p><p>Version : 1.0.0</p>
+    <p>Distributeurs :</p><ul><li>Alpha</li><li>Beta</li></ul><p>Contact : kiro.example</p></article>"""
+    assert only(body).distributors == "Alpha, Beta"
+
+
+def test_page_level_pairs_are_not_rows():
+    body = """<p>Version : 2.3 du document</p>
+    <div><div class=c><span>Éditeur</span> <span>MIPS</span> <span>Solution</span> <span>Glims</span>
+    <span>Version</span> <span>10</span></div>
+    <div class=c><span>Éditeur</span> <span>CGM</span> <span>Solution</span> <span>Molis</span>
+    <span>Version</span> <span>441-SP6</span></div></div>"""
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
+
+
+# ---------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(
+    "printed, iso",
+    [
+        ("15/06/2022", "2022-06-15"),
+        ("15 juin 2022", "2022-06-15"),
+        ("1er juin 2022", "2022-06-01"),
+        ("2022-06-15", "2022-06-15"),
+        ("<time datetime='2022-06-15'>15 juin 2022</time>", "2022-06-15"),
+    ],
+)
+def test_referencing_date_formats(printed, iso):
+    body = f"<dl><dt>Éditeur</dt><dd>A</dd><dt>Solution</dt><dd>B</dd><dt>Version</dt><dd>1</dd><dt>Date de décision</dt><dd>{printed}</dd></dl>"
+    assert only(body).referenced_on == iso
+
+
+@pytest.mark.parametrize("printed, vague", [("Vague 1", 1), ("V1", 1), ("1", 1), ("vague 2", 2), ("V2", 2)])
+def test_vague_forms(printed, vague):
+    body = f"<dl><dt>Éditeur</dt><dd>A</dd><dt>Solution</dt><dd>B</dd><dt>Version</dt><dd>1</dd><dt>Vague</dt><dd>{printed}</dd></dl>"
+    assert only(body).vague == vague
+
+
+ROW = "<dl><dt>Éditeur</dt><dd>A</dd><dt>Solution</dt><dd>B</dd><dt>Version</dt><dd>1</dd>{}</dl>"
+
+
+def test_vague_from_row_then_context_then_heading():
+    with_vague = ROW.format("<dt>Vague</dt><dd>2</dd>")
+    assert only(with_vague, RowContext(vague=1), title="Vague 1").vague == 2
+    assert only(ROW.format(""), RowContext(vague=1), title="Solutions – Vague 2").vague == 1
+    assert only(ROW.format(""), title="Solutions – Vague 2").vague == 2
+    assert only(ROW.format("")).vague is None
+
+
+def test_heading_vague_is_a_page_fact():
+    assert parse_listing(page(ROW.format(""), title="Solutions référencées – Vague 2"), URL).vague == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MY HEALTH-LA SANTÉ DANS LA POCHE",
+        "L'ATELIER DU SOIN",
+        "Bio Logbook – Transcodification",
+        "RADIOLOGIE &amp; IMAGERIE DU SUD-OUEST",
+        "Foo &lt;script&gt;alert(1)&lt;/script&gt;",
+    ],
+)
+def test_names_are_kept_as_printed_text(name):
+    expected = name.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    assert only(ROW.replace("<dd>A</dd>", f"<dd>{name}</dd>")).editor == expected
+
+
+def test_script_element_inside_a_value_is_not_text():
+    body = ROW.replace("<dd>B</dd>", "<dd>Kaducée<script>track()</script></dd>")
+    assert only(body).solution == "Kaducée"
+
+
+@pytest.mark.parametrize("version", ["05.02", "V2", "441-SP6", "1.32.0", "10", "2023.2"])
+def test_versions_stay_strings_as_printed(version):
+    assert only(ROW.replace("<dd>1</dd>", f"<dd>{version}</dd>")).version == version
+
+
+def test_whitespace_of_every_kind_is_collapsed():
+    body = ROW.replace("<dd>A</dd>", "<dd>\n  ONAOS\u00a0\u202fSAS \t</dd>")
+    assert only(body).editor == "ONAOS SAS"
+
+
+@pytest.mark.parametrize(
+    "printed, kept",
+    [("27F99871B4", "27f99871b4"), (" 27f99871b4 ", "27f99871b4"), ("DSR-MDV-LGC-Va1/0042", "DSR-MDV-LGC-Va1/0042")],
+)
+def test_reference_number_kept_in_printed_form(printed, kept):
+    body = ROW.format(f"<dt>Numéro de référencement</dt><dd>{printed}</dd>")
+    assert only(body).reference_number == kept
+
+
+@pytest.mark.parametrize(
+    "printed, dispositif, couloir",
+    [
+        ("Dossier Patient Informatisé (DPI)", "DPI", "Hôpital"),
+        ("MS1 PA/PH/DOM", "DUI MS1 PA/PH/DOM", "Social et médico-social"),
+        ("DUI – MS2 PDE", "DUI MS2 PDE", "Social et médico-social"),
+        ("DRIMbox", "DRIMbox", "Radiologie"),
+        ("LGC Sages-femmes", "LGC SF", "Sages-femmes et paramédicaux"),
+    ],
+)
+def test_dispositif_mapped_to_vocabulary_and_couloir_derived(printed, dispositif, couloir):
+    record = only(ROW.format(f"<dt>Dispositif</dt><dd>{printed}</dd>"))
+    assert (record.dispositif, record.couloir) == (dispositif, couloir)
+
+
+@pytest.mark.parametrize(
+    "printed, couloir",
+    [("Imagerie", "Radiologie"), ("Imagerie (Radiologie)", "Radiologie"), ("Médico-social", "Social et médico-social")],
+)
+def test_couloir_mapped_to_vocabulary(printed, couloir):
+    assert only(ROW.format(f"<dt>Catégorie</dt><dd>{printed}</dd>")).couloir == couloir
+
+
+def test_row_couloir_wins_over_context():
+    record = only(ROW.format("<dt>Couloir</dt><dd>Officine</dd>"), RowContext(couloir="Hôpital"))
+    assert record.couloir == "Officine"
+
+
+def test_unknown_dispositif_kept_as_printed_with_a_problem():
+    listing = parse_listing(page(ROW.format("<dt>Dispositif</dt><dd>Logiciel  Nouveau</dd>")), URL)
+    assert listing.records[0].dispositif == "Logiciel Nouveau"
+    assert listing.problems == ["unknown dispositif 'Logiciel Nouveau'"]
+
+
+@pytest.mark.parametrize("empty", ["", " ", "-", "—", "–"])
+def test_dash_or_empty_value_is_missing(empty):
+    body = ROW.format(f"<dt>Distributeurs</dt><dd>{empty}</dd><dt>Vague</dt><dd>{empty}</dd>")
+    record = only(body, RowContext(vague=1))
+    assert (record.distributors, record.vague) == (None, 1)
+
+
+def test_row_without_version_is_invalid_not_a_record():
+    body = ROW.replace("<dd>1</dd>", "<dd>-</dd>") + "<hr>" + ROW.replace("<dd>A</dd>", "<dd>Z</dd>")
+    listing = parse_listing(page(f"<div>{body}</div>"), URL)
+    assert ([r.editor for r in listing.records], listing.invalid_rows) == (["Z"], 1)
+    assert listing.problems == ["row 1: no version"]
+
+
+def test_unknown_layout_gives_no_record_and_keeps_the_announced_count():
+    body = """<div class="r"><span>Producteur</span> <span>ACME</span> <span>Produit</span>
+    <span>Widget</span> <span>Révision</span> <span>3</span></div>""" * 3
+    listing = parse_listing(page(body, count="3 résultats"), URL)
+    assert (listing.announced, listing.records, listing.invalid_rows) == (3, [], 0)
+
+
+def test_whole_view_inside_its_filter_form_is_still_read():
+    body = f"<form><input name='search_api_fulltext'>{FULL_TABLE}</form>"
+    assert len(records(body)) == 3
+
+
+# ---------------------------------------------------------------- result line
+
+
+def count_of(html: str) -> int | None:
+    return result_count(make_soup(html))
+
+
+@pytest.mark.parametrize(
+    "line, count",
+    [
+        ("137 résultats", 137),
+        ("1 résultat", 1),
+        ("Aucun résultat", 0),
+        ("Aucun résultat ne correspond à votre recherche.", 0),
+        ("1 234 résultats", 1234),
+        ("1\u00a0234 résultats", 1234),
+        ("1\u202f234 résultats", 1234),
+        ("1\u2009234 Résultats", 1234),
+        ("<strong>42</strong> résultats", 42),
+        ("Affichage de 1 à 20 sur 137 résultats", 137),
+    ],
+)
+def test_result_line(line, count):
+    assert count_of(f"<body><div>{line}</div></body>") == count
+
+
+def test_result_line_number_does_not_merge_with_previous_text():
+    assert count_of("<body><h1><span>Vague 2</span> <span>137 résultats</span></h1></body>") == 137
+
+
+def test_result_line_ignores_scripts_and_page_size_choices():
+    html = """<body><script>var s = "99 résultats";</script>
+    <select><option>50 résultats</option></select><p>Afficher 50 résultats par page</p>
+    <p>12 résultats</p></body>"""
+    assert count_of(html) == 12
+
+
+def test_maintenance_page_has_no_result_line():
+    html = "<html><body><h1>Site en maintenance</h1><p>Revenez plus tard.</p></body></html>"
+    listing = parse_listing(html, URL)
+    assert (listing.announced, listing.records, listing.next_url) == (None, [], None)
+
+
+# ---------------------------------------------------------------- pager
+
+
+def next_of(pager: str, url: str = URL) -> str | None:
+    return next_page_url(make_soup(f"<body><nav>{pager}</nav></body>"), url)
+
+
+def test_next_link_by_rel():
+    assert next_of('<a href="?page=1" rel="next">››</a>') == URL + "?page=1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Suivant", "Page suivante", "›", "»", "Suivant ›", "Page suivante ›", "suivant »", "SUIVANT", "→", "Next"],
+)
+def test_next_link_by_text_only(text):
+    assert next_of(f'<a href="?page=1">{text}</a>') == URL + "?page=1"
+
+
+def test_next_link_by_aria_label():
+    assert next_of('<a href="?page=1" aria-label="Aller à la page suivante"><i></i></a>') == URL + "?page=1"
+
+
+def test_full_pager_prefers_page_plus_one_over_last_page():
+    pager = """<a href="?page=0">« Premier</a><a href="?page=2">‹ Précédent</a>
+    <a href="?page=2">3</a><a href="?page=4">5</a><a href="?page=4">›</a><a href="?page=9">»</a>"""
+    assert next_of(pager, URL + "?page=3") == URL + "?page=4"
+
+
+def test_last_page_has_no_next():
+    pager = '<a href="?page=0">« Premier</a><a href="?page=3">‹ Précédent</a><a href="?page=4">5</a>'
+    assert next_of(pager, URL + "?page=4") is None
+
+
+def test_next_link_keeps_other_query_parameters():
+    url = URL + "?f%5B0%5D=dsr_solutions%3ADUI"
+    target = next_of('<a href="?f%5B0%5D=dsr_solutions%3ADUI&amp;page=1">Suivant</a>', url)
+    assert target == URL + "?f%5B0%5D=dsr_solutions%3ADUI&page=1"
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["/en/segur/solutions-referencees?page=1", "https://elsewhere.example/s?page=1", "?page=0", "?sort=asc"],
+)
+def test_next_link_rejected_when_english_foreign_or_not_forward(href):
+    assert next_of(f'<a href="{href}" rel="next">Suivant</a>') is None
+
+
+def test_next_and_page_number_on_listing():
+    listing = parse_listing(page(FULL_TABLE + '<a href="?page=3">Suivant</a>'), URL + "?page=2")
+    assert (listing.page_number, listing.next_url) == (2, URL + "?page=3")
+
+
+def test_article_next_link_is_not_a_pager():
+    assert next_of('<a href="/actualites/autre" rel="next">Article suivant</a>') is None
+
+
+# ---------------------------------------------------------------- facets
+
+
+def facets_of(html: str, url: str = URL):
+    return parse_listing(page(html), url).facets
+
+
+def test_facet_with_opaque_term_id_reads_the_label():
+    (facet,) = facets_of('<a href="?f%5B0%5D=dsr_solutions%3A372">Dossier Usager Informatisé (DUI) (59)</a>')
+    assert facet.name == "dsr_solutions"
+    assert (facet.value, facet.label, facet.count) == ("372", "Dossier Usager Informatisé (DUI)", 59)
+    assert (facet.dispositif, facet.couloir) == ("DUI", "Social et médico-social")
+    assert facet.url == URL + "?f%5B0%5D=dsr_solutions%3A372"
+
+
+def test_facet_helper_text_and_count_markup_are_dropped():
+    link = """<a href="?f[0]=dsr_solutions:MS2PDE"><span class="facet-item__status">(-)</span>
+    <span class="visually-hidden">Apply MS2 PDE filter</span><span>MS2 PDE</span>
+    <span class="facet-item__count">(1 4)</span></a>"""
+    (facet,) = facets_of(link)
+    assert (facet.label, facet.count, facet.dispositif) == ("MS2 PDE", 14, "DUI MS2 PDE")
+
+
+def test_couloir_facet_names_a_couloir():
+    (facet,) = facets_of('<a href="?f[0]=couloir:12">Imagerie (10)</a>')
+    assert (facet.name, facet.couloir, facet.dispositif) == ("couloir", "Radiologie", None)
+
+
+def test_facet_link_adding_to_current_filters_names_the_added_one():
+    url = URL + "?f%5B0%5D=couloir%3A12"
+    (facet,) = facets_of('<a href="?f%5B0%5D=couloir%3A12&f%5B1%5D=dsr_solutions%3A40">DRIMbox (2)</a>', url)
+    assert (facet.name, facet.value, facet.dispositif) == ("dsr_solutions", "40", "DRIMbox")
+
+
+def test_facets_deduplicated_by_url():
+    links = '<a href="?f[0]=dsr_solutions:LGO">LGO (11)</a><a href="?f[0]=dsr_solutions:LGO">Officine</a>'
+    assert len(facets_of(links)) == 1
+
+
+def test_facet_block_titled_dispositif_is_not_a_row():
+    block = """<div><h2>Dispositif</h2><ul><li><a href="?f[0]=dsr_solutions:DPI">DPI (3)</a></li>
+    <li><a href="?f[0]=dsr_solutions:RI">Référentiel Identité (1)</a></li></ul></div>"""
+    listing = parse_listing(page(block + FULL_TABLE), URL)
+    assert (len(listing.records), listing.invalid_rows, listing.problems) == (3, 0, [])
