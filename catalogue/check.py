@@ -40,7 +40,7 @@ from typing import Any
 import sqlite_utils
 
 from catalogue.diff import french_date
-from catalogue.history import REMOVED_STATUS, dispositifs_compatible, names_match
+from catalogue.history import REMOVED_STATUS, compact_editors_match, dispositifs_compatible
 from catalogue.versions import same_version, version_sort_key
 from scraper.normalize import clean_text, compact_key, fold, loose_key
 from scraper.vocabulary import resolve_dispositif
@@ -137,7 +137,8 @@ def check(
 
 
 def matches_name(query: str, row: dict[str, Any]) -> bool:
-    editor, solution = compact_key(row.get("editor")), compact_key(row.get("solution"))
+    """`query` (compact form) inside the row's editor, solution, or both (see `_rows`)."""
+    editor, solution = row["_editor"], row["_solution"]
     return any(query in text for text in (editor, solution, editor + solution, solution + editor))
 
 
@@ -155,12 +156,16 @@ def dispositif_matcher(text: str | None) -> Callable[[str | None], bool]:
 
 
 def _rows(db: sqlite_utils.Database, table: str) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            f"SELECT t.*, r.started_at AS removed_at FROM [{table}] t "
-            "LEFT JOIN runs r ON r.id = t.removed_run ORDER BY t.key"
-        )
+    """Every row with the date of the run that removed it and its compact names
+    (`_editor`, `_solution`), computed once."""
+    rows = db.query(
+        f"SELECT t.*, r.started_at AS removed_at FROM [{table}] t "
+        "LEFT JOIN runs r ON r.id = t.removed_run ORDER BY t.key"
     )
+    return [
+        {**row, "_editor": compact_key(row["editor"]), "_solution": compact_key(row["solution"])}
+        for row in rows
+    ]
 
 
 def _products(rows: list[dict[str, Any]]) -> list[Product]:
@@ -178,8 +183,10 @@ def _products(rows: list[dict[str, Any]]) -> list[Product]:
 
 
 def _has_referenced_solution(candidate: dict[str, Any], referenced: list[dict[str, Any]]) -> bool:
-    return any(
-        names_match(candidate, row)
+    """Whether a referenced solution is the candidature's product (`names_match`)."""
+    return bool(candidate["_solution"]) and any(
+        row["_solution"] == candidate["_solution"]
+        and compact_editors_match(row["_editor"], candidate["_editor"])
         and dispositifs_compatible(candidate.get("dispositif"), row.get("dispositif"))
         for row in referenced
     )

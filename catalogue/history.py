@@ -9,8 +9,9 @@ Rules:
   changed: same key and some recorded field differs (field -> [before, after]);
   removed: a key missing from a complete crawl (never from a partial one).
 * A value the crawl did not read (empty) never erases a stored one: renderings
-  omit fields, and missing is not emptied. `source_url` is kept up to date but
-  is not compared: the same row read from another page is not a change.
+  omit fields, and missing is not emptied. `source_url` is not compared (the
+  same row read from another page is not a change); it is refreshed only when
+  the entry is written for another reason.
 * An added solution whose product (`SolutionRecord.product_key`) loses a version
   in the same run `replaces` that version; otherwise, when the product already
   had a version in the catalogue, it is a `new_version_of` that version (one
@@ -305,10 +306,11 @@ def candidate_pool(
 
 
 def editors_match(a: str | None, b: str | None) -> bool:
-    return _compact_editors_match(compact_key(a), compact_key(b))
+    return compact_editors_match(compact_key(a), compact_key(b))
 
 
-def _compact_editors_match(left: str, right: str) -> bool:
+def compact_editors_match(left: str, right: str) -> bool:
+    """`editors_match` on names already in `compact_key` form."""
     if not left or not right:
         return False
     shorter, longer = sorted((left, right), key=len)
@@ -365,7 +367,7 @@ class CandidateIndex:
         matches = [
             candidate
             for candidate_editor, candidate in same_name
-            if _compact_editors_match(candidate_editor, editor)
+            if compact_editors_match(candidate_editor, editor)
             and dispositifs_compatible(candidate.get("dispositif"), dispositif)
         ]
         if not matches:

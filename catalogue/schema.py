@@ -142,7 +142,8 @@ def m003_store_tracking(db: sqlite_utils.Database) -> None:
     * solutions.product_key: editor|solution|dispositif|vague in key form
       (`SolutionRecord.product_key`), shared by every version of one product.
     * changes.new_version_of: on an added solution whose product already had a
-      referenced version that stays, that version's key (`replaces` stays NULL);
+      version in the catalogue that this run did not remove (one still referenced
+      preferred, then the highest), that version's key (`replaces` stays NULL);
       changes.previous_version: the version string of `replaces` or
       `new_version_of`; changes.applied_on: a candidate's date, denormalised
       like the other columns so the report never reads current rows.

@@ -28,7 +28,7 @@ def crawl(
     collector = RunCollector(progress=progress)
     settings = {**scrapy_settings(delay=delay, timeout=timeout, retries=retries)}
     settings.update(extra_settings or {})
-    process = CrawlerProcess(settings=settings, install_root_handler=False)
+    process = CrawlerProcess(settings=settings)
 
     def crawl_candidates(_):
         if collector.interrupted:

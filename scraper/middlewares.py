@@ -7,9 +7,9 @@ import time
 from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 PAUSED_STATUSES = {429, 503}
@@ -33,6 +33,8 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 
 
 async def pause(seconds: float) -> None:
+    from twisted.internet import reactor  # the one Scrapy installed: import it late
+
     if seconds > 0:
         await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
@@ -92,3 +94,15 @@ class StayOnSiteMiddleware:
 
 def is_english_path(path: str) -> bool:
     return path == "/en" or path.startswith("/en/")
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with one robots.txt fetch per site for
+    the whole process: the two spiders of a sync run as two crawlers, and
+    each would otherwise fetch robots.txt again."""
+
+    parsers_by_netloc: dict = {}
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._parsers = self.parsers_by_netloc

@@ -39,6 +39,8 @@ def scrapy_settings(delay: float = 1.0, timeout: float = 30.0, retries: int = 3)
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 408, 522, 524],
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
             "scraper.middlewares.RetryAfterMiddleware": 550,
             "scraper.middlewares.StayOnSiteMiddleware": 50,
         },
@@ -52,6 +54,7 @@ def scrapy_settings(delay: float = 1.0, timeout: float = 30.0, retries: int = 3)
         "REDIRECT_ENABLED": True,
         "LOG_LEVEL": "ERROR",
         "LOG_ENABLED": False,
+        "LOG_INSTALL_ROOT_HANDLER": False,
         "SEGUR_MAX_RETRY_AFTER": MAX_RETRY_AFTER,
         "SEGUR_DEFAULT_RETRY_PAUSE": DEFAULT_RETRY_PAUSE,
     }

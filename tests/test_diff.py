@@ -399,3 +399,41 @@ def test_cli_not_a_database(tmp_path):
     result = invoke("--db", bogus)
     assert result.exit_code == 2
     assert "n'est pas un catalogue lisible" in result.stderr
+
+
+# ---------------------------------------------------------------- replica truth
+
+
+def truth_diff(old: list, new: list) -> dict[str, set[str]]:
+    """Added/removed/changed keys between two lists of records, computed from the records."""
+    before = {record.key: record for record in old}
+    after = {record.key: record for record in new}
+    return {
+        "added": set(after) - set(before),
+        "removed": set(before) - set(after),
+        "changed": {k for k in set(before) & set(after) if before[k] != after[k]},
+    }
+
+
+def test_replica_states_recorded_from_the_truth(db_path):
+    """The replica's two states, stored as if crawled perfectly: the report gives exactly
+    the truth's changes (the lead's end-to-end test does the same through the crawler)."""
+    from scraper.replica.dataset import build_dataset
+
+    db = open_db(db_path)
+    states = [build_dataset(1), build_dataset(2)]
+    for day, state in zip(("2025-06-01", "2025-06-02"), states, strict=True):
+        run(db, day, state.solutions, state.candidates)
+    report = run_report(db)
+    assert report_keys(report) == {
+        "solutions": truth_diff(states[0].solutions, states[1].solutions),
+        "candidates": truth_diff(states[0].candidates, states[1].candidates),
+    }
+    added = {(e["solution"], e["version"]): e for e in report["solutions"]["added"]}
+    assert added[("Officina", "7.3")]["previous_version"] == "7.2"
+    assert added[("Officina", "7.3")]["replaces"] is not None
+    assert added[("Médisocial Dossier", "3.1")]["new_version_of"] is not None
+    assert added[("KinéAgenda", "3.2")]["was_candidate"]["dispositif"] == "LGC paramédicaux"
+    assert [e["solution"] for e in report["solutions"]["removed"] if not e["replaced_by"]] == [
+        "RadiOuest RIS"
+    ]

@@ -9,6 +9,8 @@ from scraper.parsers import RowContext, parse_listing
 from scraper.parsers.common import make_soup, next_page_url, result_count
 
 URL = "https://industriels.example/segur/solutions-referencees"
+# One row with editor A, solution B, version 1; `{}` takes more <dt>/<dd> pairs.
+ROW = "<dl><dt>Éditeur</dt><dd>A</dd><dt>Solution</dt><dd>B</dd><dt>Version</dt><dd>1</dd>{}</dl>"
 
 
 def page(body: str, count: str = "3 résultats", title: str = "Solutions référencées") -> str:
@@ -107,7 +109,8 @@ def test_table_header_in_first_row_of_td_and_th_first_body_cell():
 
 def test_table_header_with_hidden_sort_text():
     body = """<table><thead><tr>
-    <th><a href="?order=e">Éditeur<span class="visually-hidden">Trier par ordre croissant</span></a></th>
+    <th><a href="?order=e">Éditeur<span class="visually-hidden">Trier par ordre croissant</span>
+    </a></th>
     <th><a href="?order=s">Solution</a></th><th>Version</th></tr></thead>
     <tbody><tr><td>Inlog</td><td>Edgelab</td><td>7.0.1</td></tr></tbody></table>"""
     assert triples(body) == [("Inlog", "Edgelab", "7.0.1")]
@@ -205,7 +208,10 @@ def test_cards_without_context_leave_dispositif_unknown():
 def test_cards_page_lists_facets_and_ignores_filter_form_and_facet_block():
     listing = parse_listing(page(CARDS, count="2 résultats"), URL)
     assert (len(listing.records), listing.invalid_rows, listing.problems) == (2, 0, [])
-    assert [(f.dispositif, f.count) for f in listing.facets] == [("SGL", 7), ("Transcodeur LOINC", 6)]
+    assert [(f.dispositif, f.count) for f in listing.facets] == [
+        ("SGL", 7),
+        ("Transcodeur LOINC", 6),
+    ]
 
 
 def test_couloir_derived_from_context_dispositif():
@@ -217,8 +223,9 @@ def test_couloir_derived_from_context_dispositif():
 
 
 def test_label_colon_value_text_with_br():
-    body = """<div class="item"><p>Éditeur : Bio Logbook<br>Solution : Bio Logbook – Transcodification
-    <br>Version : 1.0<br>Dispositif : Transcodeur LOINC</p></div>
+    body = """<div class="item"><p>Éditeur : Bio Logbook<br>
+    Solution : Bio Logbook – Transcodification<br>Version : 1.0<br>
+    Dispositif : Transcodeur LOINC</p></div>
     <div class="item"><p>Éditeur : Medicus AI France<br>Solution : Lingua<br>Version : 2.0.0
     <br>Dispositif : Transcodeur LOINC</p></div>"""
     assert triples(body) == [
@@ -251,7 +258,9 @@ def test_drupal_views_field_label_spans():
 def test_two_column_table_per_solution():
     table = """<table><tr><th>Éditeur</th><td>{0}</td></tr><tr><th>Solution</th><td>{1}</td></tr>
     <tr><th>Version</th><td>{2}</td></tr><tr><th>DSR</th><td>DPI</td></tr></table>"""
-    body = table.format("MAINCARE", "M-CrossWay", "8.4") + table.format("SOFTWAY", "Hopital Manager", "2023.2")
+    body = table.format("MAINCARE", "M-CrossWay", "8.4") + table.format(
+        "SOFTWAY", "Hopital Manager", "2023.2"
+    )
     assert [(r.solution, r.dispositif, r.couloir) for r in records(body)] == [
         ("M-CrossWay", "DPI", "Hôpital"),
         ("Hopital Manager", "DPI", "Hôpital"),
@@ -262,18 +271,26 @@ def test_flat_dl_starts_a_row_when_a_field_comes_again():
     body = """<dl><dt>Raison sociale</dt><dd>ONAOS SAS</dd><dt>Logiciel</dt><dd>LOINC-Mapper</dd>
     <dt>Version</dt><dd>1.0</dd><dt>Raison sociale</dt><dd>Kiro</dd>
     <dt>Logiciel</dt><dd>KIRO LOINC MAPPER</dd><dt>Version</dt><dd>1.0.0</dd></dl>"""
-    assert triples(body) == [("ONAOS SAS", "LOINC-Mapper", "1.0"), ("Kiro", "KIRO LOINC MAPPER", "1.0.0")]
+    assert triples(body) == [
+        ("ONAOS SAS", "LOINC-Mapper", "1.0"),
+        ("Kiro", "KIRO LOINC MAPPER", "1.0.0"),
+    ]
 
 
 def test_flat_sequence_of_paragraphs():
-    body = """<div><p>Fournisseur : PHAST</p><p>Solution : PHAST Mapping Ségur</p><p>Version : 3.1</p>
-    <hr><p>Fournisseur : Kiro</p><p>Solution : KIRO LOINC MAPPER</p><p>Version : 1.0.0</p></div>"""
-    assert triples(body) == [("PHAST", "PHAST Mapping Ségur", "3.1"), ("Kiro", "KIRO LOINC MAPPER", "1.0.0")]
+    body = """<div><p>Fournisseur : PHAST</p><p>Solution : PHAST Mapping Ségur</p>
+    <p>Version : 3.1</p><hr><p>Fournisseur : Kiro</p><p>Solution : KIRO LOINC MAPPER</p>
+    <p>Version : 1.0.0</p></div>"""
+    assert triples(body) == [
+        ("PHAST", "PHAST Mapping Ségur", "3.1"),
+        ("Kiro", "KIRO LOINC MAPPER", "1.0.0"),
+    ]
 
 
 def test_list_items_with_bold_labels():
-    body = """<ul class="results"><li><ul><li><b>Éditeur</b> : MIPS</li><li><b>Solution</b> : Glims</li>
-    <li><b>Version</b> : 10</li></ul></li><li><ul><li><b>Éditeur</b> : CGM</li>
+    body = """<ul class="results"><li><ul><li><b>Éditeur</b> : MIPS</li>
+    <li><b>Solution</b> : Glims</li><li><b>Version</b> : 10</li></ul></li>
+    <li><ul><li><b>Éditeur</b> : CGM</li>
     <li><b>Solution</b> : Molis</li><li><b>Version</b> : 441-SP6</li></ul></li></ul>"""
     assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
 
@@ -291,7 +308,7 @@ def test_label_element_then_value_in_next_column():
 
 
 def test_value_that_reads_like_a_label_stays_a_value():
-    body = "<dl><dt>Éditeur</dt><dd>ACME</dd><dt>Solution</dt><dd>Logiciel</dd><dt>Version</dt><dd>1</dd></dl>"
+    body = ROW.replace("<dd>A</dd>", "<dd>ACME</dd>").replace("<dd>B</dd>", "<dd>Logiciel</dd>")
     assert triples(body) == [("ACME", "Logiciel", "1")]
 
 
@@ -307,15 +324,16 @@ def test_distributors_as_list_and_pilots_as_br_lines():
 
 
 def test_distributors_after_label_line_as_list():
-    body = """<article><p>Éditeur : Kiro</p><p>Solution : KIRO LOINC MAPPER</p><p>Version : 1.0.0</p>
-    <p>Distributeurs :</p><ul><li>Alpha</li><li>Beta</li></ul><p>Contact : kiro.example</p></article>"""
+    body = """<article><p>Éditeur : Kiro</p><p>Solution : KIRO LOINC MAPPER</p>
+    <p>Version : 1.0.0</p><p>Distributeurs :</p><ul><li>Alpha</li><li>Beta</li></ul>
+    <p>Contact : kiro.example</p></article>"""
     assert only(body).distributors == "Alpha, Beta"
 
 
 def test_page_level_pairs_are_not_rows():
     body = """<p>Version : 2.3 du document</p>
-    <div><div class=c><span>Éditeur</span> <span>MIPS</span> <span>Solution</span> <span>Glims</span>
-    <span>Version</span> <span>10</span></div>
+    <div><div class=c><span>Éditeur</span> <span>MIPS</span> <span>Solution</span>
+    <span>Glims</span> <span>Version</span> <span>10</span></div>
     <div class=c><span>Éditeur</span> <span>CGM</span> <span>Solution</span> <span>Molis</span>
     <span>Version</span> <span>441-SP6</span></div></div>"""
     assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
@@ -335,17 +353,16 @@ def test_page_level_pairs_are_not_rows():
     ],
 )
 def test_referencing_date_formats(printed, iso):
-    body = f"<dl><dt>Éditeur</dt><dd>A</dd><dt>Solution</dt><dd>B</dd><dt>Version</dt><dd>1</dd><dt>Date de décision</dt><dd>{printed}</dd></dl>"
+    body = ROW.format(f"<dt>Date de décision</dt><dd>{printed}</dd>")
     assert only(body).referenced_on == iso
 
 
-@pytest.mark.parametrize("printed, vague", [("Vague 1", 1), ("V1", 1), ("1", 1), ("vague 2", 2), ("V2", 2)])
+@pytest.mark.parametrize(
+    "printed, vague", [("Vague 1", 1), ("V1", 1), ("1", 1), ("vague 2", 2), ("V2", 2)]
+)
 def test_vague_forms(printed, vague):
-    body = f"<dl><dt>Éditeur</dt><dd>A</dd><dt>Solution</dt><dd>B</dd><dt>Version</dt><dd>1</dd><dt>Vague</dt><dd>{printed}</dd></dl>"
+    body = ROW.format(f"<dt>Vague</dt><dd>{printed}</dd>")
     assert only(body).vague == vague
-
-
-ROW = "<dl><dt>Éditeur</dt><dd>A</dd><dt>Solution</dt><dd>B</dd><dt>Version</dt><dd>1</dd>{}</dl>"
 
 
 def test_vague_from_row_then_context_then_heading():
@@ -357,7 +374,9 @@ def test_vague_from_row_then_context_then_heading():
 
 
 def test_heading_vague_is_a_page_fact():
-    assert parse_listing(page(ROW.format(""), title="Solutions référencées – Vague 2"), URL).vague == 2
+    assert (
+        parse_listing(page(ROW.format(""), title="Solutions référencées – Vague 2"), URL).vague == 2
+    )
 
 
 @pytest.mark.parametrize(
@@ -392,7 +411,11 @@ def test_whitespace_of_every_kind_is_collapsed():
 
 @pytest.mark.parametrize(
     "printed, kept",
-    [("27F99871B4", "27f99871b4"), (" 27f99871b4 ", "27f99871b4"), ("DSR-MDV-LGC-Va1/0042", "DSR-MDV-LGC-Va1/0042")],
+    [
+        ("27F99871B4", "27f99871b4"),
+        (" 27f99871b4 ", "27f99871b4"),
+        ("DSR-MDV-LGC-Va1/0042", "DSR-MDV-LGC-Va1/0042"),
+    ],
 )
 def test_reference_number_kept_in_printed_form(printed, kept):
     body = ROW.format(f"<dt>Numéro de référencement</dt><dd>{printed}</dd>")
@@ -416,7 +439,11 @@ def test_dispositif_mapped_to_vocabulary_and_couloir_derived(printed, dispositif
 
 @pytest.mark.parametrize(
     "printed, couloir",
-    [("Imagerie", "Radiologie"), ("Imagerie (Radiologie)", "Radiologie"), ("Médico-social", "Social et médico-social")],
+    [
+        ("Imagerie", "Radiologie"),
+        ("Imagerie (Radiologie)", "Radiologie"),
+        ("Médico-social", "Social et médico-social"),
+    ],
 )
 def test_couloir_mapped_to_vocabulary(printed, couloir):
     assert only(ROW.format(f"<dt>Catégorie</dt><dd>{printed}</dd>")).couloir == couloir
@@ -441,15 +468,20 @@ def test_dash_or_empty_value_is_missing(empty):
 
 
 def test_row_without_version_is_invalid_not_a_record():
-    body = ROW.replace("<dd>1</dd>", "<dd>-</dd>") + "<hr>" + ROW.replace("<dd>A</dd>", "<dd>Z</dd>")
+    body = (
+        ROW.replace("<dd>1</dd>", "<dd>-</dd>") + "<hr>" + ROW.replace("<dd>A</dd>", "<dd>Z</dd>")
+    )
     listing = parse_listing(page(f"<div>{body}</div>"), URL)
     assert ([r.editor for r in listing.records], listing.invalid_rows) == (["Z"], 1)
     assert listing.problems == ["row 1: no version"]
 
 
 def test_unknown_layout_gives_no_record_and_keeps_the_announced_count():
-    body = """<div class="r"><span>Producteur</span> <span>ACME</span> <span>Produit</span>
-    <span>Widget</span> <span>Révision</span> <span>3</span></div>""" * 3
+    body = (
+        """<div class="r"><span>Producteur</span> <span>ACME</span> <span>Produit</span>
+    <span>Widget</span> <span>Révision</span> <span>3</span></div>"""
+        * 3
+    )
     listing = parse_listing(page(body, count="3 résultats"), URL)
     assert (listing.announced, listing.records, listing.invalid_rows) == (3, [], 0)
 
@@ -515,14 +547,28 @@ def test_next_link_by_rel():
 
 @pytest.mark.parametrize(
     "text",
-    ["Suivant", "Page suivante", "›", "»", "Suivant ›", "Page suivante ›", "suivant »", "SUIVANT", "→", "Next"],
+    [
+        "Suivant",
+        "Page suivante",
+        "›",
+        "»",
+        "Suivant ›",
+        "Page suivante ›",
+        "suivant »",
+        "SUIVANT",
+        "→",
+        "Next",
+    ],
 )
 def test_next_link_by_text_only(text):
     assert next_of(f'<a href="?page=1">{text}</a>') == URL + "?page=1"
 
 
 def test_next_link_by_aria_label():
-    assert next_of('<a href="?page=1" aria-label="Aller à la page suivante"><i></i></a>') == URL + "?page=1"
+    assert (
+        next_of('<a href="?page=1" aria-label="Aller à la page suivante"><i></i></a>')
+        == URL + "?page=1"
+    )
 
 
 def test_full_pager_prefers_page_plus_one_over_last_page():
@@ -532,7 +578,9 @@ def test_full_pager_prefers_page_plus_one_over_last_page():
 
 
 def test_last_page_has_no_next():
-    pager = '<a href="?page=0">« Premier</a><a href="?page=3">‹ Précédent</a><a href="?page=4">5</a>'
+    pager = (
+        '<a href="?page=0">« Premier</a><a href="?page=3">‹ Précédent</a><a href="?page=4">5</a>'
+    )
     assert next_of(pager, URL + "?page=4") is None
 
 
@@ -544,7 +592,12 @@ def test_next_link_keeps_other_query_parameters():
 
 @pytest.mark.parametrize(
     "href",
-    ["/en/segur/solutions-referencees?page=1", "https://elsewhere.example/s?page=1", "?page=0", "?sort=asc"],
+    [
+        "/en/segur/solutions-referencees?page=1",
+        "https://elsewhere.example/s?page=1",
+        "?page=0",
+        "?sort=asc",
+    ],
 )
 def test_next_link_rejected_when_english_foreign_or_not_forward(href):
     assert next_of(f'<a href="{href}" rel="next">Suivant</a>') is None
@@ -567,9 +620,15 @@ def facets_of(html: str, url: str = URL):
 
 
 def test_facet_with_opaque_term_id_reads_the_label():
-    (facet,) = facets_of('<a href="?f%5B0%5D=dsr_solutions%3A372">Dossier Usager Informatisé (DUI) (59)</a>')
+    (facet,) = facets_of(
+        '<a href="?f%5B0%5D=dsr_solutions%3A372">Dossier Usager Informatisé (DUI) (59)</a>'
+    )
     assert facet.name == "dsr_solutions"
-    assert (facet.value, facet.label, facet.count) == ("372", "Dossier Usager Informatisé (DUI)", 59)
+    assert (facet.value, facet.label, facet.count) == (
+        "372",
+        "Dossier Usager Informatisé (DUI)",
+        59,
+    )
     assert (facet.dispositif, facet.couloir) == ("DUI", "Social et médico-social")
     assert facet.url == URL + "?f%5B0%5D=dsr_solutions%3A372"
 
@@ -589,12 +648,15 @@ def test_couloir_facet_names_a_couloir():
 
 def test_facet_link_adding_to_current_filters_names_the_added_one():
     url = URL + "?f%5B0%5D=couloir%3A12"
-    (facet,) = facets_of('<a href="?f%5B0%5D=couloir%3A12&f%5B1%5D=dsr_solutions%3A40">DRIMbox (2)</a>', url)
+    (facet,) = facets_of(
+        '<a href="?f%5B0%5D=couloir%3A12&f%5B1%5D=dsr_solutions%3A40">DRIMbox (2)</a>', url
+    )
     assert (facet.name, facet.value, facet.dispositif) == ("dsr_solutions", "40", "DRIMbox")
 
 
 def test_facets_deduplicated_by_url():
-    links = '<a href="?f[0]=dsr_solutions:LGO">LGO (11)</a><a href="?f[0]=dsr_solutions:LGO">Officine</a>'
+    link = '<a href="?f[0]=dsr_solutions:LGO">{}</a>'
+    links = link.format("LGO (11)") + link.format("Officine")
     assert len(facets_of(links)) == 1
 
 

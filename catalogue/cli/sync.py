@@ -67,7 +67,7 @@ def sync(base_url, db_path, delay, timeout, retries, quiet):
             )
             try:
                 summary = record_run(db, run_id, result)
-            except (sqlite3.Error, OSError) as error:
+            except BaseException as error:
                 fail_run(db, run_id, f"Écriture impossible : {error}")
                 raise
     except LockHeld as error:

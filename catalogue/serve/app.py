@@ -35,6 +35,10 @@ STATIC = HERE / "static"
 STATIC_ROUTE = "segur-static"
 
 
+class ServeError(Exception):
+    """The server cannot start (one-line message)."""
+
+
 def load_metadata() -> dict:
     return parse_metadata(METADATA.read_text(encoding="utf-8"))
 
@@ -91,8 +95,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     return sock
 
 
@@ -107,12 +114,17 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM). `on_ready` receives the URL."""
-    datasette = build_datasette(db_path, poll_seconds=poll_seconds, response_cache=response_cache)
+    sock = bind_socket(host, port)
     try:
-        sock = bind_socket(host, port)
-        bound_port = sock.getsockname()[1]
+        datasette = build_datasette(
+            db_path, poll_seconds=poll_seconds, response_cache=response_cache
+        )
+    except BaseException:
+        sock.close()
+        raise
+    try:
         shown_host = f"[{host}]" if ":" in host else host
-        url = f"http://{shown_host}:{bound_port}/"
+        url = f"http://{shown_host}:{sock.getsockname()[1]}/"
         config = uvicorn.Config(
             datasette.app(),
             log_level="info" if access_log else "warning",
@@ -130,3 +142,4 @@ def serve(
         asyncio.run(run())
     finally:
         close_datasette(datasette)
+        sock.close()

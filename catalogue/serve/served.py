@@ -89,9 +89,13 @@ class ServedCatalogue:
     def open(self) -> Snapshot:
         """Take the first snapshot (raises `NotACatalogue` when the source cannot be served)."""
         remove_stale_folders(self.root)
-        with self._refresh_lock:
-            self._watcher.changed()
-            self.current = self._maker.take()
+        try:
+            with self._refresh_lock:
+                self._watcher.changed()
+                self.current = self._maker.take()
+        except BaseException:
+            self.close()
+            raise
         return self.current
 
     # Requests ---------------------------------------------------------------

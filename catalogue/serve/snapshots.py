@@ -186,7 +186,11 @@ class SourceWatcher:
             )
             self._identity = identity
             self._version = None
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        try:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise NotACatalogue(f"{self.source} is not a readable SQLite file: {error}") from None
         changed = version != self._version
         self._version = version
         return changed

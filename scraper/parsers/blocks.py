@@ -178,7 +178,7 @@ class PairFinder:
                 start, field, label = hit
                 found.append((segment_start + start, colon.end(), field, label))
                 segment_start = colon.end()
-        if not found or not self._may_be_label(string.parent, None):
+        if not found:
             return
         self.label_offsets[id(string)] = found[0][0]
         for index, (_, value_start, field, label) in enumerate(found):

@@ -140,7 +140,7 @@ def _read_rows(
     rows: list[_Row] = []
     notes = Notes(problems)
     for table in header_tables(root, LISTING, REQUIRED_FIELDS, _TABLE_KEYS_NEEDED, skip):
-        ignored.add(id(table.element))
+        ignored.update(id(element) for element in (table.element, *table.extra_elements))
         for header in table.unknown_headers:
             notes.add(f"unknown column {header!r}")
         rows.extend(_Row(r.cells, hints_from_text(r.group)) for r in table.rows)

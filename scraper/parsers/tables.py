@@ -8,12 +8,21 @@ below it (a *group row*, e.g. "Dossier Patient Informatisé").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bs4 import Tag
 
 from scraper.normalize import clean_text
-from scraper.parsers.common import Skip, Value, iter_strings, skipped, text_of, value_of
+from scraper.parsers.common import (
+    Skip,
+    Value,
+    iter_strings,
+    lines_of,
+    skipped,
+    text_of,
+    value_of,
+)
 from scraper.parsers.labels import LabelTable, field_for_label
 
 _HEADER_SEARCH_DEPTH = 3  # rows looked at for a header when there is no <thead>
@@ -32,6 +41,7 @@ class HeaderTable:
     columns: dict[int, str]  # column index -> field
     unknown_headers: list[str] = field(default_factory=list)
     rows: list[TableRow] = field(default_factory=list)
+    extra_elements: list[Tag] = field(default_factory=list)  # a body table read with it
 
 
 def own_rows(table: Tag) -> list[Tag]:
@@ -89,12 +99,17 @@ def header_field(cell: Tag, labels: LabelTable) -> str | None:
     return None
 
 
-def _header_columns(row: dict[int, Tag], labels: LabelTable) -> dict[int, str]:
+def _header_columns(row: dict[int, Tag], labels: LabelTable, strict: bool = False):
+    """Column index -> field for a header row. `strict`: the whole cell text must be
+    a label (used to spot a repeated header among body rows)."""
     columns: dict[int, str] = {}
     named: dict[int, str | None] = {}
     for index, cell in row.items():
         if id(cell) not in named:
-            named[id(cell)] = header_field(cell, labels)
+            text = text_of(cell)
+            named[id(cell)] = (
+                field_for_label(text, labels) if strict else header_field(cell, labels)
+            )
         if named[id(cell)]:
             columns[index] = named[id(cell)]
     return columns
@@ -104,56 +119,85 @@ def _names_keys(columns: dict[int, str], key_fields: tuple[str, ...], minimum: i
     return len(set(columns.values()) & set(key_fields)) >= minimum
 
 
-def read_table(
-    table: Tag, labels: LabelTable, key_fields: tuple[str, ...], minimum: int
-) -> HeaderTable | None:
-    """The table read by its header row, or None when no row names at least
-    `minimum` of `key_fields`."""
-    rows = own_rows(table)
-    cells = grid(rows)
-    head_rows = [i for i, row in enumerate(rows) if row.find_parent("thead") is not None]
-    search = head_rows or list(range(min(_HEADER_SEARCH_DEPTH, len(rows))))
-    header_index = None
-    columns: dict[int, str] = {}
-    for index in search:
-        columns = _header_columns(cells[index], labels)
-        if _names_keys(columns, key_fields, minimum):
-            header_index = index
-            break
-    if header_index is None:
-        return None
-    read = HeaderTable(table, columns, _unknown_headers(cells[header_index], columns))
-    width = max((max(row) + 1 for row in cells if row), default=0)
-    group = None
-    for position, index in enumerate(range(header_index + 1, len(rows)), start=1):
-        row = cells[index]
-        if index in head_rows or not row:
-            continue
-        distinct = list({id(cell): cell for cell in row.values()}.values())
-        if width > 1 and len(distinct) == 1:
-            group = text_of(distinct[0]) or group
-            continue
-        if _names_keys(_header_columns(row, labels), key_fields, minimum):
-            continue  # the header repeated
-        values = _row_values(row, columns)
-        if values:
-            read.rows.append(TableRow(values, group, position))
-    return read
+@dataclass
+class _Reading:
+    labels: LabelTable
+    key_fields: tuple[str, ...]
+    minimum: int
+
+    def header(self, table: Tag) -> tuple[list[Tag], list[dict[int, Tag]], int, dict[int, str]]:
+        rows = own_rows(table)
+        cells = grid(rows)
+        head_rows = [i for i, row in enumerate(rows) if row.find_parent("thead") is not None]
+        for index in head_rows or range(min(_HEADER_SEARCH_DEPTH, len(rows))):
+            columns = _header_columns(cells[index], self.labels)
+            if _names_keys(columns, self.key_fields, self.minimum):
+                return rows, cells, index, columns
+        return rows, cells, -1, {}
+
+    def body(self, rows: list[Tag], cells: list[dict[int, Tag]], start: int, columns):
+        """The body rows after index `start`, with the group row above each."""
+        width = max((max(row) + 1 for row in cells if row), default=0)
+        group = None
+        found = []
+        for position, index in enumerate(range(start + 1, len(rows)), start=1):
+            row = cells[index]
+            if not row or rows[index].find_parent("thead") is not None:
+                continue
+            distinct = list({id(cell): cell for cell in row.values()}.values())
+            if width > 1 and len(distinct) == 1:
+                group = text_of(distinct[0]) or group
+                continue
+            if _names_keys(
+                _header_columns(row, self.labels, strict=True), self.key_fields, self.minimum
+            ):
+                continue  # the header repeated
+            values = self.values(row, columns)
+            if values:
+                found.append(TableRow(values, group, position))
+        return found
+
+    def values(self, row: dict[int, Tag], columns: dict[int, str]) -> dict[str, Value]:
+        values: dict[str, Value] = {}
+        for index in sorted(columns):
+            name = columns[index]
+            cell = row.get(index)
+            if cell is None or (name in values and not values[name].missing):
+                continue
+            value = cell_value(cell, name, self.labels)
+            if name not in values or not value.missing:
+                values[name] = value
+        if all(v.missing for v in values.values()):
+            return {}
+        return values
 
 
-def _row_values(row: dict[int, Tag], columns: dict[int, str]) -> dict[str, Value]:
-    values: dict[str, Value] = {}
-    for index in sorted(columns):
-        name = columns[index]
-        cell = row.get(index)
-        if cell is None or (name in values and not values[name].missing):
-            continue
-        value = value_of(cell)
-        if name not in values or not value.missing:
-            values[name] = value
-    if all(v.missing for v in values.values()):
-        return {}
-    return values
+_LABEL_PREFIX = re.compile(r"^(.{1,80}?)\s*[:：]\s*(.+)$")
+
+
+def cell_value(cell: Tag, name: str, labels: LabelTable) -> Value:
+    """A cell's value without a copy of its column label: responsive themes repeat
+    the header in each cell ("<span>Éditeur</span> ACME", "Éditeur : ACME")."""
+    inner_labels = {
+        id(tag) for tag in cell.find_all(True) if field_for_label(text_of(tag), labels) == name
+    }
+    value = value_of(cell)
+    if inner_labels:
+        without = Value.from_lines(
+            lines_of([cell], lambda tag: skipped(tag) or id(tag) in inner_labels)
+        )
+        value = without if not without.missing else value
+    match = _LABEL_PREFIX.match(value.text)
+    if match and field_for_label(match.group(1), labels) == name:
+        value = Value.from_lines([_strip_label(line, name, labels) for line in value.items])
+    return value
+
+
+def _strip_label(line: str, name: str, labels: LabelTable) -> str:
+    match = _LABEL_PREFIX.match(line)
+    if match and field_for_label(match.group(1), labels) == name:
+        return match.group(2)
+    return line
 
 
 def _unknown_headers(row: dict[int, Tag], columns: dict[int, str]) -> list[str]:
@@ -172,12 +216,35 @@ def header_tables(
     minimum: int,
     skip: Skip = skipped,
 ) -> list[HeaderTable]:
-    """Every table under `root` (outside skipped regions) read by its header row."""
-    found = []
+    """Every table under `root` (outside skipped regions) read by its header row.
+
+    A header-only table directly followed by a table without header (a fixed-header
+    rendering) lends its columns to that table.
+    """
+    reading = _Reading(labels, key_fields, minimum)
+    found: list[HeaderTable] = []
+    lent: set[int] = set()
     for table in root.find_all("table"):
-        if any(skip(parent) for parent in table.parents if isinstance(parent, Tag)):
+        if id(table) in lent or any(skip(p) for p in table.parents if isinstance(p, Tag)):
             continue
-        read = read_table(table, labels, key_fields, minimum)
-        if read is not None:
-            found.append(read)
+        rows, cells, header, columns = reading.header(table)
+        if header < 0:
+            continue
+        read = HeaderTable(table, columns, _unknown_headers(cells[header], columns))
+        read.rows = reading.body(rows, cells, header, columns)
+        if header == len(rows) - 1:
+            body = _headless_table_after(table, reading)
+            if body is not None:
+                lent.add(id(body))
+                read.extra_elements.append(body)
+                body_rows = own_rows(body)
+                read.rows = reading.body(body_rows, grid(body_rows), -1, columns)
+        found.append(read)
     return found
+
+
+def _headless_table_after(table: Tag, reading: _Reading) -> Tag | None:
+    following = table.find_next("table")
+    if following is None or reading.header(following)[2] >= 0:
+        return None
+    return following

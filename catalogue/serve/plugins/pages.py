@@ -153,7 +153,7 @@ async def _home(datasette, db) -> dict:
     counts = {**counts, VIEW: referenced}
     tables = []
     for name in HOME_TABLES:
-        metadata = datasette.metadata(database=DATABASE, table=name) or {}
+        metadata = datasette.metadata(database=DATABASE, table=name, fallback=False) or {}
         tables.append(
             {
                 "name": name,
@@ -170,7 +170,9 @@ async def _home(datasette, db) -> dict:
             "description": query.get("description", ""),
             "url": datasette.urls.table(DATABASE, name),
         }
-        for name, query in (datasette.metadata("queries", database=DATABASE) or {}).items()
+        for name, query in (
+            datasette.metadata("queries", database=DATABASE, fallback=False) or {}
+        ).items()
         if not name.startswith("flux_")
     ]
     couloirs = [

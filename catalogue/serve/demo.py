@@ -1,0 +1,73 @@
+"""`segur demo`: the whole chain on the bundled offline replica of the ANS site.
+
+1. start the replica (`scraper.replica.server.ReplicaServer`) on a free loopback port;
+2. sync it into the demo catalogue with `segur sync --delay 0`, in a subprocess
+   (Scrapy's reactor cannot run twice in one process), which prints its summary;
+3. serve the catalogue (`catalogue.serve.app.serve`) and print its URL, until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+DEFAULT_DEMO_DB = "data/demo.db"
+
+
+class DemoError(Exception):
+    """The demo cannot go on (one-line message); `code` is the exit code."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def sync_command(base_url: str, db_path: str | Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "catalogue.cli",
+        "sync",
+        "--base-url",
+        base_url,
+        "--db",
+        str(db_path),
+        "--delay",
+        "0",
+    ]
+
+
+def sync_replica(db_path: str | Path, echo: Callable[[str], None]) -> None:
+    """Start the replica, sync it into `db_path`, stop it. Raises `DemoError`."""
+    from scraper.replica.server import ReplicaServer
+
+    with ReplicaServer() as replica:
+        echo(f"segur demo: offline replica of the ANS site on {replica.url}")
+        echo(f"segur demo: syncing it into {db_path}")
+        code = subprocess.call(sync_command(replica.url, db_path))
+    if code != 0:
+        raise DemoError(f"the sync of the replica ended with exit code {code}", code)
+
+
+def run_demo(
+    db_path: str | Path = DEFAULT_DEMO_DB,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    serve_catalogue: bool = True,
+    echo: Callable[[str], None] = print,
+) -> None:
+    sync_replica(db_path, echo)
+    if not serve_catalogue:
+        return
+    from catalogue.serve.app import serve
+
+    serve(
+        db_path,
+        host=host,
+        port=port,
+        access_log=False,
+        on_ready=lambda url: echo(f"segur demo: catalogue served on {url} (Ctrl-C to stop)"),
+    )
