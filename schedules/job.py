@@ -76,6 +76,7 @@ class SyncRunner:
         self.settings = settings
         self._guard = threading.Lock()
         self._child: subprocess.Popen | None = None
+        self._interrupted: subprocess.Popen | None = None  # the child `stop` signalled
         self._stopping = False
 
     @property
@@ -106,7 +107,7 @@ class SyncRunner:
         reader.join(timeout=5)
         with self._guard:
             self._child = None
-            stopped = self._stopping
+            stopped = self._interrupted is child
         outcome = SyncOutcome(
             exit_code=exit_code,
             seconds=time.monotonic() - started,
@@ -125,7 +126,11 @@ class SyncRunner:
         with self._guard:
             self._stopping = True
             child = self._child
-        if child is not None and child.poll() is None:
+            if child is not None and child.poll() is None:
+                self._interrupted = child
+            else:
+                child = None
+        if child is not None:
             log.info("stopping the running sync (pid %d)", child.pid)
             stop_process(child, self.settings.kill_after)
 

@@ -23,6 +23,7 @@ class RunCollector:
     invalid_records: int = 0
     pages_expected: int = 0
     close_reasons: dict[str, str] = field(default_factory=dict)
+    stopped_by_signal: bool = False
 
     def add(self, item) -> None:
         if isinstance(item, SolutionRecord):
@@ -43,7 +44,8 @@ class RunCollector:
 
     @property
     def interrupted(self) -> bool:
-        return any(reason == "shutdown" for reason in self.close_reasons.values())
+        closed_early = any(reason == "shutdown" for reason in self.close_reasons.values())
+        return self.stopped_by_signal or closed_early
 
 
 def build_result(base_url: str, collector: RunCollector, errors: list[str]) -> CrawlResult:

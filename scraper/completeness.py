@@ -63,7 +63,7 @@ def failure_reasons(pages: list[PageReport]) -> list[str]:
     if not failed:
         return []
     first = failed[0]
-    more = f" (et {len(failed) - 1} autre(s))" if len(failed) > 1 else ""
+    more = f" ; {len(failed) - 1} autre(s) page(s) non lue(s)" if len(failed) > 1 else ""
     return [f"Page non lue : {first.url} — {first.error}{more}."]
 
 
@@ -118,5 +118,5 @@ def candidate_reasons(pages: list[PageReport], candidates: list[CandidateRecord]
 def first_sentence(reasons: list[str], extra: int = 0) -> str:
     if not reasons:
         return ""
-    suffix = f" ({extra} autre(s) problème(s))" if extra > 0 else ""
+    suffix = f" ; {extra} autre(s) problème(s)" if extra > 0 else ""
     return reasons[0].rstrip(".") + suffix + "."

@@ -5,7 +5,9 @@ scheduler) run `segur sync` in a subprocess."""
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import contextmanager
 
 from scrapy.crawler import CrawlerProcess
 
@@ -39,11 +41,39 @@ def crawl(
     finished.addCallback(crawl_candidates)
     errors: list[str] = []
     finished.addErrback(lambda failure: errors.append(failure.getErrorMessage()))
-    process.start()
+    with stop_on_signals(collector):
+        process.start(install_signal_handlers=False)
     return build_result(base_url, collector, errors)
 
 
+@contextmanager
+def stop_on_signals(collector: RunCollector):
+    """SIGTERM or Ctrl-C stops the crawl at once. Scrapy's own handlers would
+    wait for pages in flight, but an interrupted run is recorded as failed and
+    stores nothing, so there is nothing to wait for."""
+    from twisted.internet import reactor  # the one Scrapy installed
+
+    def stop(signum, frame):
+        collector.stopped_by_signal = True
+        reactor.callFromThread(stop_reactor)
+
+    def stop_reactor():
+        if reactor.running:
+            reactor.stop()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def print_progress(done: int, expected: int) -> None:
-    end = "\r" if sys.stderr.isatty() else "\n"
-    if sys.stderr.isatty() or done == 1 or done % 10 == 0 or done == expected:
-        print(f"pages : {done}/{max(done, expected)}", end=end, file=sys.stderr, flush=True)
+    """Pages done / expected: redrawn in place on a terminal, else one line
+    every ten pages on stdout (stderr is kept for the one-line error)."""
+    line = f"pages : {done}/{max(done, expected)}"
+    if sys.stderr.isatty():
+        print(line, end="\r", file=sys.stderr, flush=True)
+    elif done == 1 or done % 10 == 0:
+        print(line, flush=True)

@@ -59,8 +59,8 @@ class RetryAfterMiddleware(RetryMiddleware):
             asked = retry_after_seconds(response.headers.get(b"Retry-After"))
             if asked is not None and asked > self.max_retry_after:
                 request.meta["segur_gave_up"] = (
-                    f"HTTP {response.status}, Retry-After {asked:.0f} s beyond "
-                    f"the {self.max_retry_after:.0f} s we wait"
+                    f"HTTP {response.status}, Retry-After de {asked:.0f} s, au-delà des "
+                    f"{self.max_retry_after:.0f} s que nous attendons"
                 )
                 return response
             retry = self._retry(request, reason)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scraper.normalize import loose_key
 
@@ -169,7 +170,11 @@ def find_dispositifs(text: str | None) -> list[Dispositif]:
     "LGC SF" hides "LGC". A group name alone ("MS2") names all its members, so
     "MS1 et MS2" names three dispositifs.
     """
-    key = loose_key(text)
+    return list(_find_dispositifs(loose_key(text)))
+
+
+@lru_cache(maxsize=4096)
+def _find_dispositifs(key: str) -> tuple[Dispositif, ...]:
     found: list[Dispositif] = []
     spans: list[tuple[int, int]] = []
 
@@ -191,7 +196,7 @@ def find_dispositifs(text: str | None) -> list[Dispositif]:
             found.extend(BY_NAME[name] for name in members if BY_NAME[name] not in found)
     if any(d.name.startswith("DUI ") for d in found):
         found = [d for d in found if d.name != "DUI"]
-    return found
+    return tuple(found)
 
 
 def resolve_dispositif(text: str | None) -> Dispositif | None:
@@ -202,7 +207,11 @@ def resolve_dispositif(text: str | None) -> Dispositif | None:
 
 def resolve_couloir(text: str | None) -> str | None:
     """The canonical couloir a label names ("Imagerie" -> "Radiologie"), or None."""
-    key = loose_key(text)
+    return _resolve_couloir(loose_key(text))
+
+
+@lru_cache(maxsize=4096)
+def _resolve_couloir(key: str) -> str | None:
     matches = [name for name, pattern in _COULOIR_PATTERNS if pattern.search(key)]
     return matches[0] if len(matches) == 1 else None
 

@@ -10,6 +10,7 @@ from scraper.parsers.labels import (
     LISTING,
     LISTING_LABELS,
     LabelTable,
+    field_for_header,
     field_for_label,
     label_form,
 )
@@ -103,3 +104,17 @@ def test_tables_list_their_fields():
 def test_a_label_naming_two_fields_is_refused():
     with pytest.raises(ValueError, match="names both"):
         LabelTable.build("bad", {"editor": ("Éditeur",), "solution": ("Editeurs",)})
+
+
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("Date de dépôt du dossier", "applied_on"),
+        ("Numéro de version technique du logiciel", "version"),
+        ("Raison sociale de l'éditeur", "editor"),
+        ("Versions antérieures", None),
+        ("Solutionneur", None),
+    ],
+)
+def test_column_header_may_lengthen_a_label_of_several_words(header, field):
+    assert field_for_header(header, CANDIDATE) == field

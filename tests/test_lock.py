@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from catalogue.lock import LockHeld, lock_file_for, sync_lock
+from catalogue.lock import EXIT_LOCK_HELD, LockHeld, lock_file_for, sync_lock
 
 HOLD_LOCK = """
 import sys, time
@@ -124,3 +124,14 @@ def test_unreadable_holder_details_still_refuse_with_a_clear_message(db_path, ho
 def test_locks_of_two_catalogues_are_independent(tmp_path):
     with sync_lock(tmp_path / "a.db"), sync_lock(tmp_path / "b.db"):
         pass
+
+
+def test_segur_sync_refuses_to_start_while_another_holds_the_lock(db_path, segur):
+    with sync_lock(db_path) as holder:
+        refused = segur("sync", "--db", str(db_path), "--base-url", "http://127.0.0.1:9")
+    assert refused.returncode == EXIT_LOCK_HELD
+    assert refused.stdout == ""
+    [line] = refused.stderr.splitlines()
+    assert "another sync is already running" in line
+    assert f"pid {holder.pid}, started {holder.started_at}" in line
+    assert not db_path.exists()  # refused before touching the catalogue

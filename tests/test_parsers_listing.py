@@ -665,3 +665,163 @@ def test_facet_block_titled_dispositif_is_not_a_row():
     <li><a href="?f[0]=dsr_solutions:RI">Référentiel Identité (1)</a></li></ul></div>"""
     listing = parse_listing(page(block + FULL_TABLE), URL)
     assert (len(listing.records), listing.invalid_rows, listing.problems) == (3, 0, [])
+
+
+def test_dispositif_cell_linking_to_a_facet_is_still_read():
+    body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th><th>Dispositif</th></tr>
+    <tr><td>Kiro</td><td>KIRO</td><td>1</td><td><a href="?f[0]=dsr_solutions:9">LOINC</a></td></tr>
+    </table>"""
+    assert only(body).dispositif == "Transcodeur LOINC"
+
+
+# ---------------------------------------------------------------- more renderings
+
+
+def test_responsive_table_cells_repeating_their_label():
+    body = """<table><thead><tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr></thead>
+    <tr><td><span class="cell-label">Éditeur</span> Dedalus</td><td><b>Solution :</b> Kalisil</td>
+    <td>Version : 4.0</td></tr></table>"""
+    assert triples(body) == [("Dedalus", "Kalisil", "4.0")]
+
+
+def test_cell_value_equal_to_a_label_is_kept():
+    body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr>
+    <tr><td>Logiciel SA</td><td>Logiciel</td><td>1</td></tr></table>"""
+    assert triples(body) == [("Logiciel SA", "Logiciel", "1")]
+
+
+def test_header_table_lending_its_columns_to_the_body_table_after_it():
+    body = """<table><thead><tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr></thead>
+    </table><table><tr><td>Dedalus</td><td>Kalisil</td><td>4.0</td></tr>
+    <tr><td>Inlog</td><td>Edgelab</td><td>7.0.1</td></tr></table>"""
+    assert triples(body) == [("Dedalus", "Kalisil", "4.0"), ("Inlog", "Edgelab", "7.0.1")]
+
+
+def test_label_in_a_card_heading():
+    body = """<ul><li><h3>Solution : Glims</h3><p>Éditeur : MIPS</p><p>Version : 10</p></li>
+    <li><h3>Solution : Molis</h3><p>Éditeur : CGM</p><p>Version : 441-SP6</p></li></ul>"""
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
+
+
+def test_label_alone_on_its_line_then_value_after_br():
+    body = "<p>Éditeur :<br>MIPS<br>Solution :<br>Glims<br>Version :<br>10</p>"
+    assert triples(body) == [("MIPS", "Glims", "10")]
+
+
+def test_drupal_field_items_give_several_distributors():
+    field = '<div><div class="field__label">{}</div><div class="field__items">{}</div></div>'
+    item = '<div class="field__item">{}</div>'
+    body = "<article>{}</article>".format(
+        field.format("Éditeur", item.format("MIPS"))
+        + field.format("Solution", item.format("Glims"))
+        + field.format("Version", item.format("10"))
+        + field.format("Distributeurs", item.format("Alpha") + item.format("Beta"))
+    )
+    assert only(body).distributors == "Alpha, Beta"
+
+
+def test_rows_printing_two_solution_labels_are_grouped_by_editor():
+    card = """<div class="card"><p>Éditeur : {0}</p><p>Logiciel : {1}</p>
+    <p>Nom commercial : {1} Pro</p><p>Version : {2}</p></div>"""
+    body = card.format("MIPS", "Glims", "10") + card.format("CGM", "Molis", "441-SP6")
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
+
+
+def test_flat_fields_without_row_wrapper():
+    field = '<div class="views-field"><span>{}</span> <span>{}</span></div>'
+    row = "".join(
+        field.format(*p) for p in (("Éditeur", "{}"), ("Solution", "{}"), ("Version", "{}"))
+    )
+    body = (
+        "<div>" + row.format("MIPS", "Glims", "10") + row.format("CGM", "Molis", "441") + "</div>"
+    )
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441")]
+
+
+def test_rows_printed_twice_identically_are_read_once():
+    listing = parse_listing(page(FULL_TABLE + FULL_TABLE.replace("<table>", "<table hidden>")), URL)
+    assert len(listing.records) == 3
+    assert listing.problems == ["3 rows repeated identically on the page were read once"]
+
+
+def test_facet_count_printed_after_the_link():
+    (facet,) = facets_of('<li><a href="?f[0]=dsr_solutions:7">DRIMbox</a> <span>(2)</span></li>')
+    assert (facet.label, facet.count) == ("DRIMbox", 2)
+
+
+def test_next_link_from_head_link_rel_next():
+    html = f'<html><head><link rel="next" href="{URL}?page=1"></head><body></body></html>'
+    assert next_page_url(make_soup(html), URL) == URL + "?page=1"
+
+
+@pytest.mark.parametrize(
+    "query, number", [("", 0), ("?page=3", 3), ("?page=2,0", 2), ("?page=x", 0), ("?page=-1", 0)]
+)
+def test_page_number_of_the_url(query, number):
+    assert parse_listing(page(""), URL + query).page_number == number
+
+
+def test_aria_table_built_from_divs():
+    cell = '<div role="cell">{}</div>'
+    row = '<div role="row">' + cell * 3 + "</div>"
+    body = (
+        '<div role="table"><div role="rowgroup"><div role="row">'
+        '<div role="columnheader">Éditeur</div><div role="columnheader">Solution</div>'
+        '<div role="columnheader">Version</div></div></div><div role="rowgroup">'
+        + row.format("MIPS", "Glims", "10")
+        + row.format("CGM", "Molis", "441-SP6")
+        + "</div></div>"
+    )
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
+
+
+def test_header_row_of_spans_then_rows_of_spans():
+    row = "<li><span>{}</span><span>{}</span><span>{}</span><span>{}</span></li>"
+    body = (
+        "<ul>"
+        + row.format("Raison sociale", "Logiciel", "Version", "Distributeurs")
+        + row.format("Histone", "Lamweb", "05.02", "")
+        + row.format("Technidata", "Tdnexlabs", "V2", "Alpha")
+        + "</ul>"
+    )
+    listing = parse_listing(page(body), URL)
+    assert [(r.editor, r.version, r.distributors) for r in listing.records] == [
+        ("Histone", "05.02", None),
+        ("Technidata", "V2", "Alpha"),
+    ]
+
+
+def test_header_names_by_abbreviation_title_or_slash():
+    body = """<table><tr><th>Éditeur / Raison sociale</th><th>Solution</th>
+    <th><abbr title="Numéro de version">N° v.</abbr></th></tr>
+    <tr><td>Dedalus</td><td>Kalisil</td><td>4.0</td></tr></table>"""
+    assert triples(body) == [("Dedalus", "Kalisil", "4.0")]
+
+
+def test_value_reading_like_a_label_between_spans():
+    body = "<div><span>Éditeur</span><span>ACME</span><span>Solution</span><span>Logiciel</span>"
+    body += "<span>Version</span><span>1</span></div>"
+    assert triples(body) == [("ACME", "Logiciel", "1")]
+
+
+def test_transposed_table_one_solution_per_column():
+    body = """<table><tr><th>Éditeur</th><td>MIPS</td><td>CGM</td></tr>
+    <tr><th>Solution</th><td>Glims</td><td>Molis</td></tr>
+    <tr><th>Version</th><td>10</td><td>441-SP6</td></tr></table>"""
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "441-SP6")]
+
+
+def test_links_resolve_against_base_href():
+    html = page('<a href="liste?page=1">Suivant</a>').replace(
+        "<head>", '<head><base href="https://industriels.example/segur/">'
+    )
+    assert parse_listing(html, URL).next_url == "https://industriels.example/segur/liste?page=1"
+
+
+def test_table_rows_of_label_value_pairs_are_not_a_header():
+    pairs = "<th>Éditeur</th><td>{}</td><th>Solution</th><td>{}</td><th>Version</th><td>{}</td>"
+    row = f"<tr>{pairs}</tr>"
+    body = (
+        "<table>" + row.format("MIPS", "Glims", "10") + row.format("CGM", "Molis", "4") + "</table>"
+    )
+    assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "4")]

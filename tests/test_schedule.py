@@ -761,7 +761,7 @@ def test_sigterm_during_a_real_sync_stops_cleanly_and_changes_nothing(
     assert is_gone(int(started.group(1)))
     assert solution_rows(db_path) == before
     assert run_rows(db_path)[0] == (1, "complete")
-    assert len(run_rows(db_path)) == 2 and run_rows(db_path)[1][1] != "complete"
+    assert len(run_rows(db_path)) == 2 and run_rows(db_path)[1][1] == "failed"
     log = log_file.read_text()
     assert "SIGTERM received: stopping the scheduler" in log
     assert "scheduler stopped cleanly" in log

@@ -184,8 +184,17 @@ def test_robots_txt_is_obeyed(replica, segur, db_path):
 
 
 def test_unreachable_site_fails_with_one_line(segur, db_path):
-    result = segur("sync", "--base-url", "http://127.0.0.1:9", "--db", str(db_path), "--delay",
-                   "0", "--retries", "0")
+    result = segur(
+        "sync",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--db",
+        str(db_path),
+        "--delay",
+        "0",
+        "--retries",
+        "0",
+    )
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "failed" in result.stderr
@@ -217,16 +226,47 @@ def test_second_sync_is_refused_while_one_runs(replica, segur, db_path):
 def test_sigterm_stops_the_sync_and_changes_nothing(replica, db_path):
     server = replica(rendering="table")
     first = subprocess.run(
-        [sys.executable, "-m", "catalogue.cli", "sync", "--base-url", server.url, "--db",
-         str(db_path), "--delay", "0"], cwd=ROOT, capture_output=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "catalogue.cli",
+            "sync",
+            "--base-url",
+            server.url,
+            "--db",
+            str(db_path),
+            "--delay",
+            "0",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     assert first.returncode == 0
     before = stored_solutions(db_path)
     server.set_state(2)
     server.set_faults([Fault("slow", "page=2", None, delay=30)])
+    server.clear_requests()
     process = subprocess.Popen(
-        [sys.executable, "-m", "catalogue.cli", "sync", "--base-url", server.url, "--db",
-         str(db_path), "--delay", "0", "--timeout", "60"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "catalogue.cli",
+            "sync",
+            "--base-url",
+            server.url,
+            "--db",
+            str(db_path),
+            "--delay",
+            "0",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not any("page=2" in target for target in server.requests):
         assert time.monotonic() < deadline

@@ -19,27 +19,46 @@ def _faults(ctx, param, values):
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
     help="Port to listen on (0 picks a free one).",
 )
 @click.option(
-    "--state", default=1, show_default=True, type=click.Choice(["1", "2"]),
+    "--state",
+    default=1,
+    show_default=True,
+    type=click.Choice(["1", "2"]),
     help="Data state: 2 is state 1 plus the documented changes, for diff work.",
 )
 @click.option(
-    "--rendering", default="table", show_default=True,
-    type=click.Choice(["table", "cards", "lines"]), help="Markup of the site.",
+    "--rendering",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "cards", "lines"]),
+    help="Markup of the site.",
 )
 @click.option(
-    "--scale", type=click.IntRange(min=0), default=None, metavar="N",
+    "--scale",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
     help="Serve N generated solutions instead of the synthetic ones (real rows stay).",
 )
 @click.option(
-    "--page-size", type=click.IntRange(min=1), default=None, metavar="N",
+    "--page-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
     help="Solutions per listing page (default: the rendering's own).",
 )
 @click.option(
-    "--fault", "faults", multiple=True, callback=_faults, metavar="KIND[:MATCH[:TIMES]]",
+    "--fault",
+    "faults",
+    multiple=True,
+    callback=_faults,
+    metavar="KIND[:MATCH[:TIMES]]",
     help="Make requests misbehave (repeatable): KIND is 503, 429, 500, drop, maintenance or "
     "slow; MATCH a substring of the request target; TIMES a count or 'always'.",
 )
@@ -63,8 +82,14 @@ def replica(host, port, state, rendering, scale, page_size, faults, robots_disal
 
     try:
         run(
-            state=int(state), rendering=rendering, scale=scale, faults=faults,
-            page_size=page_size, host=host, port=port, robots_disallow=robots_disallow,
+            state=int(state),
+            rendering=rendering,
+            scale=scale,
+            faults=faults,
+            page_size=page_size,
+            host=host,
+            port=port,
+            robots_disallow=robots_disallow,
             verbose=not quiet,
         )
     except OSError as error:

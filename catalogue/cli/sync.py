@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 
 import click
@@ -40,39 +39,33 @@ def sync(base_url, db_path, delay, timeout, retries, quiet):
     the rows read against the counts the site announces, and stores the run in
     one transaction. Only a complete run marks missing entries as removed.
 
-    Exit codes: 0 complete run; 1 partial or failed run (reason on stderr);
-    2 bad option; 3 the catalogue could not be written; 75 another sync holds
-    the lock.
+    Exit codes: 0 complete run; 1 partial, failed or interrupted run (reason on
+    stderr); 2 bad option; 3 the catalogue could not be written; 75 another
+    sync holds the lock.
 
     \b
     Example:
         segur sync --db data/segur.db
         segur sync --base-url http://127.0.0.1:8000 --delay 0
     """
-    from catalogue.lock import EXIT_LOCK_HELD, LockHeld, sync_lock
-    from catalogue.schema import open_db
-    from catalogue.store import fail_run, record_run, start_run
-    from scraper.crawl import crawl, print_progress
+    from catalogue.lock import EXIT_LOCK_HELD, LockHeld
+    from catalogue.sync import Interrupted, StorageError, run_sync
+    from scraper.crawl import print_progress
 
     try:
-        with sync_lock(db_path):
-            db = open_db(db_path)
-            run_id = start_run(db, base_url)
-            result = crawl(
-                base_url,
-                delay=delay,
-                timeout=timeout,
-                retries=retries,
-                progress=None if quiet else print_progress,
-            )
-            try:
-                summary = record_run(db, run_id, result)
-            except BaseException as error:
-                fail_run(db, run_id, f"Écriture impossible : {error}")
-                raise
+        summary = run_sync(
+            db_path,
+            base_url,
+            delay=delay,
+            timeout=timeout,
+            retries=retries,
+            progress=None if quiet else print_progress,
+        )
     except LockHeld as error:
         fail(f"segur sync: {error}", EXIT_LOCK_HELD)
-    except (sqlite3.Error, OSError) as error:
+    except Interrupted as error:
+        fail(f"segur sync: run failed: {error}", EXIT_NOT_COMPLETE)
+    except StorageError as error:
         fail(
             f"segur sync: the catalogue {db_path} could not be written: {error}", EXIT_STORAGE_ERROR
         )
@@ -97,7 +90,7 @@ def format_summary(summary) -> str:
 
 
 def fail(message: str, code: int) -> None:
-    click.echo(message.replace("\n", " "), err=True)
+    click.echo(" ".join(message.split()), err=True)
     sys.exit(code)
 
 

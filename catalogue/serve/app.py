@@ -100,6 +100,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    # Listening now: connections made once the URL is printed wait for the server.
+    sock.listen(2048)
     return sock
 
 

@@ -31,14 +31,17 @@ from scraper.parsers.common import (
     Skip,
     Value,
     has_text,
+    inside,
     iter_strings,
     lines_of,
     lowest_common_ancestor,
     previous_text_sibling,
     raw_text,
     skipped,
+    tags,
 )
 from scraper.parsers.labels import MULTI_VALUED_FIELDS, LabelTable, field_for_label
+from scraper.parsers.tables import TableReader
 
 _NEVER_LABELS = frozenset({*HEADING_TAGS, "a", "caption", "dd", "title"})
 _COLON = re.compile(r"[:：]")
@@ -49,6 +52,8 @@ _ALNUM = re.compile(r"\w")
 _LEADING_JUNK = re.compile(r"^(?:[:：]\s*|[–—|•·-]\s+)+")
 _TRAILING_JUNK = re.compile(r"\s+[–—|;,•·/-]+$")
 _UNKNOWN_LABEL_LENGTH = 40
+_TABLE_KEYS_NEEDED = 2  # a header row must name two of editor, solution, version
+_HEADER_CLIMB = 3
 
 
 @dataclass
@@ -58,6 +63,9 @@ class Anchor:
     node: PageElement  # the label element, or the text node holding the label
     remainder: str = ""  # text after the colon, when the label ends its text node
     value: Value | None = None  # known when another label follows in the same text node
+    # Right after another label: the value of that label ("Solution" then "Logiciel"),
+    # unless it belongs to a header row of labels.
+    follows_label: bool = False
 
 
 @dataclass
@@ -103,11 +111,12 @@ class PairFinder:
         self.skip = skip
         self.anchors: list[Anchor] = []
         self.anchor_ids: set[int] = set()
+        self.values_like_labels: set[int] = set()
         self.label_offsets: dict[int, int] = {}  # text node -> where its first label starts
 
     # -- pass 1: labels
 
-    def find(self) -> list[Pair]:
+    def find_labels(self) -> None:
         for string in iter_strings(self.root, self.skip):
             text = clean_text(string)
             if not text:
@@ -117,8 +126,70 @@ class PairFinder:
                 self._label_alone(string, text, field)
             elif ":" in text or "：" in text:
                 self._labels_in_text(string)
-        ancestor_ids = {id(p) for a in self.anchors for p in a.node.parents}
-        return [self._pair(anchor, ancestor_ids) for anchor in self.anchors]
+
+    def pairs(self, excluded: set[int]) -> list[Pair]:
+        """The pairs of every label outside the `excluded` elements."""
+        anchors = [
+            a
+            for a in self.anchors
+            if not a.follows_label
+            and id(a.node) not in excluded
+            and not any(id(p) in excluded for p in a.node.parents)
+        ]
+        self.anchor_ids = {id(a.node) for a in anchors}
+        ancestor_ids = {id(p) for a in anchors for p in a.node.parents}
+        return [self._pair(anchor, ancestor_ids) for anchor in anchors]
+
+    # -- tables made of other elements
+
+    def header_rows(self, key_fields: tuple[str, ...], minimum: int) -> list[Tag]:
+        """Elements whose children are nothing but labels naming `minimum` key
+        fields: the header row of a table built from `<div>`s or ARIA roles."""
+        parents: dict[int, Tag] = {}
+        for anchor in self.anchors:
+            if isinstance(anchor.node, Tag) and anchor.node.parent is not None:
+                parents.setdefault(id(anchor.node.parent), anchor.node.parent)
+        by_node = {id(a.node): a.field for a in self.anchors}
+        headers = []
+        for parent in parents.values():
+            shown = [c for c in self.cells(parent) if has_text(c, self.skip)]
+            if len(shown) < 2 or any(id(c) not in by_node for c in shown):
+                continue
+            if len({by_node[id(c)] for c in shown} & set(key_fields)) >= minimum:
+                headers.append(parent)
+        return headers
+
+    def cells(self, row: Tag) -> list[Tag]:
+        return [c for c in row.children if isinstance(c, Tag) and not self.skip(c)]
+
+    def rows_under_header(self, header: Tag) -> list[Tag]:
+        """The rows of the same width after a header row: its following siblings,
+        or the children of the element after it (climbing out of a lone header
+        group, as in `<div role="rowgroup">`)."""
+        width = len(self.cells(header))
+        node = header
+        for _ in range(_HEADER_CLIMB):
+            siblings = [s for s in node.next_siblings if isinstance(s, Tag) and not self.skip(s)]
+            rows = [s for s in siblings if len(self.cells(s)) == width]
+            if rows:
+                return rows
+            if siblings:
+                rows = [c for c in self.cells(siblings[0]) if len(self.cells(c)) == width]
+                if rows:
+                    return rows
+            parent = node.parent
+            if parent is None or len(self.cells(parent)) != 1:
+                break
+            node = parent
+        return []
+
+    def columns_of(self, header: Tag) -> dict[int, str]:
+        by_node = {id(a.node): a.field for a in self.anchors}
+        return {
+            index: by_node[id(cell)]
+            for index, cell in enumerate(self.cells(header))
+            if id(cell) in by_node
+        }
 
     def _register(self, anchor: Anchor) -> None:
         self.anchors.append(anchor)
@@ -130,9 +201,12 @@ class PairFinder:
         if not self._may_be_label(host, element):
             return
         node = element if element is not None else string
-        if id(node) in self.anchor_ids or self._is_value_of_previous_label(node, text):
+        if id(node) in self.anchor_ids:
             return
-        self._register(Anchor(field, text, node))
+        follows = self._is_value_of_previous_label(node, text)
+        if follows:
+            self.values_like_labels.add(id(node))
+        self._register(Anchor(field, text, node, follows_label=follows))
 
     def _label_element(self, string: NavigableString) -> Tag | None:
         """The largest element that shows nothing but this label, or None when the
@@ -148,10 +222,10 @@ class PairFinder:
         return element
 
     def _may_be_label(self, host: Tag, element: Tag | None) -> bool:
-        if host is None or host.name in _NEVER_LABELS or host.find_parent("a") is not None:
+        if host is None or host.name in _NEVER_LABELS or inside(host, "a"):
             return False
         if element is not None and element.name in ("td", "th"):
-            row = [c for c in element.parent.find_all(["td", "th"], recursive=False)]
+            row = [c for c in element.parent.children if getattr(c, "name", None) in ("td", "th")]
             if len(row) >= 3 and all(c.name == "th" for c in row):
                 return False  # a column header of a table nobody could read
             before = element.find_previous_sibling(["td", "th"])
@@ -166,7 +240,11 @@ class PairFinder:
         if text.endswith((":", "：")) or getattr(node, "name", None) in ("dt", "th"):
             return False
         previous = previous_text_sibling(node, self.skip)
-        return previous is not None and id(previous) in self.anchor_ids
+        return (
+            previous is not None
+            and id(previous) in self.anchor_ids
+            and id(previous) not in self.values_like_labels
+        )
 
     def _labels_in_text(self, string: NavigableString) -> None:
         raw = str(string)
@@ -275,7 +353,7 @@ class PairFinder:
         if not isinstance(container, Tag):
             return []
         unknown = []
-        for tag in container.find_all(True):
+        for tag in tags(container):
             if id(tag) in self.anchor_ids or self.skip(tag):
                 continue
             if tag.name not in ("dt", "th", "label", "strong", "b", "span"):
@@ -292,21 +370,37 @@ class PairFinder:
 
 def group_pairs(pairs: list[Pair], key_fields: tuple[str, ...]) -> list[list[Pair]]:
     """Pairs grouped into rows (see the module docstring); pairs outside every row
-    (page-level text) are left out."""
+    (page-level text) are left out.
+
+    Each key field present is tried; the one whose row containers gather the most
+    pairs wins (a row printing "Logiciel" and "Nom commercial" has two solution
+    labels, but one editor label).
+    """
     counts = Counter(p.field for p in pairs if p.field in key_fields)
     if not counts:
         return []
-    key = max(key_fields, key=lambda f: (counts[f], -key_fields.index(f)))
-    keys = [p for p in pairs if p.field == key]
     chains = {id(p): list(p.node.parents) for p in pairs}
+    best: list[list[Pair]] = []
+    best_score = -1
+    for key in sorted(counts, key=lambda f: (-counts[f], key_fields.index(f))):
+        rows = _block_rows(pairs, [p for p in pairs if p.field == key], chains)
+        score = sum(len(row) for row in rows if len(row) > 1)
+        if score > best_score:
+            best, best_score = rows, score
+    if sum(len(row) == 1 for row in best) * 2 > len(best):
+        key = max(counts, key=lambda f: (counts[f], -key_fields.index(f)))
+        return _flat_rows(pairs, [p for p in pairs if p.field == key], chains)
+    return best
+
+
+def _block_rows(
+    pairs: list[Pair], keys: list[Pair], chains: dict[int, list[Tag]]
+) -> list[list[Pair]]:
     per_ancestor: Counter[int] = Counter()
     for pair in keys:
         per_ancestor.update(id(a) for a in chains[id(pair)])
     containers = [_container(pair, chains[id(pair)], per_ancestor) for pair in keys]
-    rows = _members(pairs, containers, chains)
-    if sum(len(row) == 1 for row in rows) * 2 > len(rows):
-        return _flat_rows(pairs, keys, chains)
-    return rows
+    return _members(pairs, containers, chains)
 
 
 def _container(pair: Pair, chain: list[Tag], per_ancestor: Counter[int]) -> PageElement:
@@ -378,9 +472,10 @@ def block_rows(
 ) -> tuple[list[BlockRow], list[str]]:
     """The rows under `root` and the unknown labels seen in them."""
     finder = PairFinder(root, labels, skip)
-    rows = []
+    finder.find_labels()
+    rows, read = _implicit_table_rows(finder, labels, key_fields)
     containers: dict[int, PageElement] = {}
-    for group in group_pairs(finder.find(), key_fields):
+    for group in group_pairs(finder.pairs(read), key_fields):
         if not any(p.field in key_fields for p in group):
             continue
         container = lowest_common_ancestor([p.node for p in group]) if len(group) > 1 else None
@@ -391,3 +486,22 @@ def block_rows(
     for container in containers.values():
         unknown.extend(u for u in finder.unknown_labels(container) if u not in unknown)
     return rows, unknown
+
+
+def _implicit_table_rows(
+    finder: PairFinder, labels: LabelTable, key_fields: tuple[str, ...]
+) -> tuple[list[BlockRow], set[int]]:
+    """Rows of tables built from other elements than `<table>`, and the ids of the
+    elements read that way."""
+    reader = TableReader(labels, key_fields, _TABLE_KEYS_NEEDED)
+    rows: list[BlockRow] = []
+    read: set[int] = set()
+    for header in finder.header_rows(key_fields, _TABLE_KEYS_NEEDED):
+        body = finder.rows_under_header(header)
+        if not body:
+            continue
+        read.update(id(element) for element in (header, *body))
+        grid = [dict(enumerate(finder.cells(row))) for row in body]
+        for table_row in reader.body(body, grid, -1, finder.columns_of(header)):
+            rows.append(BlockRow(table_row.cells, body[table_row.position - 1]))
+    return rows, read

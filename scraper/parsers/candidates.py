@@ -21,7 +21,10 @@ from scraper.normalize import clean_text, fold, parse_date
 from scraper.parsers.common import (
     HEADING_TAGS,
     Value,
+    base_url,
+    inside,
     iter_strings,
+    links,
     make_soup,
     next_page_url,
     page_heading,
@@ -107,17 +110,18 @@ def candidate_article_links(soup: BeautifulSoup, url: str) -> list[ArticleLink]:
     The title is the link's text or title attribute; for a "Lire la suite" link,
     the heading of the smallest block holding that link and no other article.
     """
-    links: dict[str, list[Tag]] = {}
-    for link in soup.find_all("a", href=True):
-        target = absolute(url, link["href"])
+    base = base_url(soup, url)
+    by_target: dict[str, list[Tag]] = {}
+    for link in links(soup):
+        target = absolute(base, link["href"])
         if is_article_url(target):
-            links.setdefault(target, []).append(link)
+            by_target.setdefault(target, []).append(link)
     articles = []
-    for target, anchors in links.items():
+    for target, anchors in by_target.items():
         texts = [t for a in anchors for t in (text_of(a), clean_text(a.get("title")))]
         title = next((t for t in texts if is_candidate_title(t)), None)
         if title is None:
-            title = _card_heading(anchors[0], target, url)
+            title = _card_heading(anchors[0], target, base)
         if title and is_candidate_title(title):
             articles.append(ArticleLink(target, title))
     return articles
@@ -130,7 +134,7 @@ def absolute(base: str, href: str) -> str:
 def _card_heading(link: Tag, target: str, url: str) -> str | None:
     block = link.parent
     while block is not None and block.name not in ("body", "html"):
-        targets = {absolute(url, a["href"]) for a in block.find_all("a", href=True)}
+        targets = {absolute(url, a["href"]) for a in links(block)}
         if any(t != target and is_article_url(t) for t in targets):
             return None
         heading = block.find(HEADING_TAGS)
@@ -196,7 +200,7 @@ def _heading_level(tag: Tag) -> int | None:
         return int(tag.name[1])
     if tag.name == "summary":
         return _PSEUDO_HEADING_LEVEL
-    if tag.name == "p" and tag.find_parent("table") is None and _is_bold_paragraph(tag):
+    if tag.name == "p" and not inside(tag, "table") and _is_bold_paragraph(tag):
         return _PSEUDO_HEADING_LEVEL
     return None
 

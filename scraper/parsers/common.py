@@ -8,7 +8,7 @@ elements, `nav`, `form`, `th`...), link relations, query parameters and words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
@@ -117,6 +117,24 @@ def iter_strings(node: Tag, skip: Skip = skipped) -> Iterator[NavigableString]:
             yield from iter_strings(child, skip)
 
 
+def tags(root: Tag, *names: str) -> list[Tag]:
+    """The elements under `root` named `names` (every element when none), in
+    document order; much faster than bs4's generic `find_all` filters."""
+    if not names:
+        return [t for t in root.descendants if isinstance(t, Tag)]
+    return [t for t in root.descendants if isinstance(t, Tag) and t.name in names]
+
+
+def links(root: Tag, *names: str) -> list[Tag]:
+    """The `<a href>` (or other `names`) elements under `root`."""
+    return [t for t in tags(root, *(names or ("a",))) if t.get("href") is not None]
+
+
+def inside(node: PageElement, name: str) -> bool:
+    """Whether an ancestor of `node` is a `name` element."""
+    return any(parent.name == name for parent in node.parents)
+
+
 def has_text(node: PageElement, skip: Skip = skipped) -> bool:
     if isinstance(node, Tag):
         if skip(node):
@@ -125,9 +143,17 @@ def has_text(node: PageElement, skip: Skip = skipped) -> bool:
     return is_text(node) and bool(node.strip())
 
 
-def lines_of(nodes: Iterable[PageElement], skip: Skip = skipped) -> list[str]:
+def lines_of(
+    nodes: Sequence[PageElement], skip: Skip = skipped, drop: set[int] | None = None
+) -> list[str]:
     """The non-empty lines a reader sees in `nodes`: `<br>` and block elements
-    break lines, inline elements do not. Each line is `clean_text`ed."""
+    break lines, inline elements do not. Each line is `clean_text`ed. `drop`: ids
+    of text nodes to leave out."""
+    if len(nodes) == 1 and drop is None and isinstance(nodes[0], Tag):
+        only = nodes[0].contents
+        if len(only) == 1 and type(only[0]) is NavigableString and not skip(nodes[0]):
+            line = clean_text(only[0])  # the common case: an element holding plain text
+            return [line] if line else []
     lines: list[str] = []
     current: list[str] = []
 
@@ -139,7 +165,8 @@ def lines_of(nodes: Iterable[PageElement], skip: Skip = skipped) -> list[str]:
 
     def walk(node: PageElement) -> None:
         if type(node) is NavigableString:
-            current.append(node)
+            if drop is None or id(node) not in drop:
+                current.append(node)
             return
         if not isinstance(node, Tag) or skip(node):
             return
@@ -227,11 +254,12 @@ def lowest_common_ancestor(nodes: list[PageElement]) -> Tag | None:
 
 
 def page_number(url: str) -> int:
-    """The 0-based `page` query parameter of a URL (0 when absent or unreadable)."""
+    """The 0-based `page` query parameter of a URL (0 when absent or unreadable).
+    Drupal writes several pagers' pages as "page=2,0": the first is the listing's."""
     for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
         if key == "page":
             try:
-                return max(int(value.strip()), 0)
+                return max(int(value.split(",")[0].strip()), 0)
             except ValueError:
                 return 0
     return 0
@@ -287,6 +315,12 @@ def _is_page_chrome(tag: Tag) -> bool:
 
 def _inside_content(tag: Tag) -> bool:
     return any(p.name in ("main", "article", "section", "li", "td", "dd") for p in tag.parents)
+
+
+def base_url(soup: BeautifulSoup, url: str) -> str:
+    """The URL relative links resolve against: `<base href>` if the page has one."""
+    base = soup.find("base", href=True)
+    return urljoin(url, base["href"].strip()) if base is not None else url
 
 
 # ---------------------------------------------------------------- pager
@@ -350,15 +384,16 @@ def next_page_url(soup: BeautifulSoup, url: str) -> str | None:
     "»" is the *last* page in Drupal's full pager.
     """
     current = page_number(url)
+    base = base_url(soup, url)
     best: tuple | None = None
     best_url = None
-    for order, link in enumerate(soup.find_all(["a", "link"], href=True)):
+    for order, link in enumerate(links(soup, "a", "link")):
         rel = [fold(r) for r in (link.get("rel") or [])]
         by_rel = "next" in rel
         if not by_rel:
             if link.name != "a" or not (says_next(text_of(link)) or _hints_next(link)):
                 continue
-        target = urljoin(url, link["href"].strip()).split("#", 1)[0]
+        target = urljoin(base, link["href"].strip()).split("#", 1)[0]
         if not same_site(target, url):
             continue
         number = page_number(target)
@@ -373,6 +408,7 @@ def next_page_url(soup: BeautifulSoup, url: str) -> str | None:
 # ---------------------------------------------------------------- facets
 
 _FACET_KEY = re.compile(r"^f\[\d*\]$")
+_MAY_HOLD_FACET = re.compile(r"f(?:\[|%5b|%255b)", re.IGNORECASE)
 _HELPER_TEXT = re.compile(
     r"^\(?-\)?$|^[x×]$|^(?:apply|remove|appliquer|retirer|supprimer|desactiver|activer)\b"
     r".*\b(?:filter|filtre)s?\b"
@@ -418,21 +454,39 @@ def facet_label(link: Tag) -> tuple[str, int | None]:
     texts = [clean_text(s) for s in iter_strings(link)]
     texts = [t for t in texts if t]
     meaningful = [t for t in texts if not _HELPER_TEXT.search(fold(t))] or texts
-    return split_trailing_count(" ".join(meaningful))
+    label, count = split_trailing_count(" ".join(meaningful))
+    if count is None:
+        count = _count_after(link)
+    return label, count
+
+
+_COUNT_ALONE = re.compile(r"^\((\d[\d ]*)\)$")
+
+
+def _count_after(link: Tag) -> int | None:
+    """A "(59)" printed just after the link rather than inside it."""
+    for sibling in link.next_siblings:
+        text = text_of(sibling) if isinstance(sibling, Tag) else clean_text(sibling)
+        if not text:
+            continue
+        match = _COUNT_ALONE.match(text)
+        return int(match.group(1).replace(" ", "")) if match else None
+    return None
 
 
 def facet_links(soup: BeautifulSoup, url: str) -> list[FacetLink]:
     """Every link whose href carries `f[N]=name:value`, deduplicated by URL."""
     page_params = facet_params(url)
+    base = base_url(soup, url)
     found: dict[str, FacetLink] = {}
-    for link in soup.find_all("a", href=True):
+    for link in links(soup):
         href = link["href"].strip()
-        if "f" not in href or ":" not in unquote(href):
+        if not _MAY_HOLD_FACET.search(href):
             continue
         params = facet_params(href)
         if not params:
             continue
-        target = urljoin(url, href).split("#", 1)[0]
+        target = urljoin(base, href).split("#", 1)[0]
         if target in found:
             continue
         name, value = _facet_of(params, page_params)
@@ -445,7 +499,9 @@ def facet_links(soup: BeautifulSoup, url: str) -> list[FacetLink]:
 
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
 _FILTER_CONTROLS = ("select", "textarea")
-_BLOCK_TITLE_BUDGET = 80  # characters of text a facet block may hold besides its links
+# What a facet block may show besides its links: a title ("Filtrer par", "Dispositif").
+_BLOCK_TITLE_BUDGET = 80
+_BLOCK_TITLE_TEXTS = 2
 
 
 def ignored_regions(
@@ -454,7 +510,7 @@ def ignored_regions(
     """Ids of the elements whose content is never a result row: menus, the site
     banner and footer, facet blocks, form labels and (unless told not to) filter forms."""
     ignored: set[int] = set()
-    for tag in soup.find_all(True):
+    for tag in tags(soup):
         if _is_page_chrome(tag) or tag.get("role") in _CHROME_ROLES:
             ignored.add(id(tag))
         elif tag.name == "label" and _is_form_label(tag):
@@ -486,35 +542,37 @@ def facet_blocks(facets: list[FacetLink]) -> list[Tag]:
     """The blocks that hold only facet links (and a short title such as "Dispositif").
 
     A block is the lowest common ancestor of one facet's links, widened while its
-    parent adds no other link and no more than a title's worth of text. A table
-    whose cells link to facets is no facet block: it holds much more text.
+    parent adds no other link and no more than a title's worth of text (a few
+    characters in at most two text nodes). A table row or list whose cells link to
+    facets is no facet block: its other cells are more text nodes.
     """
     by_name: dict[str, list[Tag]] = {}
     for facet in facets:
         by_name.setdefault(facet.name, []).append(facet.element)
     facet_ids = {id(f.element) for f in facets}
     blocks = []
-    for links in by_name.values():
-        block = links[0] if len(links) == 1 else lowest_common_ancestor(links)
-        if block is None or _extra_text(block, facet_ids) > _BLOCK_TITLE_BUDGET:
+    for group in by_name.values():
+        block = group[0] if len(group) == 1 else lowest_common_ancestor(group)
+        if block is None or not _only_facets(block, facet_ids):
             continue
         while block.parent is not None and block.parent.name not in ("body", "html", "main"):
             parent = block.parent
-            if _extra_text(parent, facet_ids) > _BLOCK_TITLE_BUDGET:
+            if not _only_facets(parent, facet_ids):
                 break
-            if any(id(a) not in facet_ids for a in parent.find_all("a", href=True)):
+            if any(id(a) not in facet_ids for a in links(parent)):
                 break
             block = parent
         blocks.append(block)
     return blocks
 
 
-def _extra_text(block: Tag, facet_ids: set[int]) -> int:
-    """Characters of text in `block` outside facet links."""
+def _only_facets(block: Tag, facet_ids: set[int]) -> bool:
+    """Whether `block` shows nothing but facet links and a title."""
 
     def outside_links(tag: Tag) -> bool:
         return skipped(tag) or id(tag) in facet_ids
 
     if id(block) in facet_ids:
-        return 0
-    return len(clean_text("".join(iter_strings(block, outside_links))))
+        return True
+    texts = [t for t in (clean_text(s) for s in iter_strings(block, outside_links)) if t]
+    return len(texts) <= _BLOCK_TITLE_TEXTS and sum(map(len, texts)) <= _BLOCK_TITLE_BUDGET

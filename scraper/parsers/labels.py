@@ -155,4 +155,28 @@ def _lookup(text: str, table_name: str) -> str | None:
     if field is None and "(" in text:
         # "Éditeur (raison sociale)", "Version (technique)"
         field = index.get(label_form(_PARENTHESES.sub(" ", text)))
+    if field is None and "/" in text:
+        # "Éditeur / Raison sociale": every part must name the same field
+        named = {index.get(label_form(part)) for part in text.split("/")}
+        field = named.pop() if len(named) == 1 else None
     return field
+
+
+def field_for_header(text: str | None, table: LabelTable = LISTING) -> str | None:
+    """Like `field_for_label`, for a table's column header, which may also lengthen a
+    label of several words: "Date de dépôt du dossier" names `applied_on` as "Date de
+    dépôt" does. One-word labels must match whole ("Versions antérieures" is no version)."""
+    field = field_for_label(text, table)
+    if field or not text or len(text) > _LONGEST_LABEL:
+        return field
+    return _prefix_lookup(label_form(text), table.name)
+
+
+@lru_cache(maxsize=4096)
+def _prefix_lookup(form: str, table_name: str) -> str | None:
+    matches = [
+        (len(label), field)
+        for label, field in _TABLES[table_name].index.items()
+        if " " in label and form.startswith(label + " ")
+    ]
+    return max(matches)[1] if matches else None

@@ -93,14 +93,19 @@ def parse_listing(html: str, url: str, context: RowContext | None = None) -> Lis
         # Some themes wrap the whole view in its filter form: read it after all.
         rows = _read_rows(soup, links, page.problems, read_forms=True)
     notes = Notes(page.problems)
+    duplicates = 0
     for number, row in enumerate(rows, start=1):
         record = solution_record(row.values, row.hints, context or RowContext(), page, notes)
         if record is None:
             page.invalid_rows += 1
             missing = [f for f in REQUIRED_FIELDS if _text(row.values, f) is None]
             notes.add(f"row {number}: no {', '.join(missing)}")
+        elif record in page.records:
+            duplicates += 1  # a theme printing each row twice (e.g. desktop and mobile)
         else:
             page.records.append(record)
+    if duplicates:
+        notes.add(f"{duplicates} rows repeated identically on the page were read once")
     return page
 
 

@@ -14,16 +14,8 @@ from dataclasses import dataclass, field
 from bs4 import Tag
 
 from scraper.normalize import clean_text
-from scraper.parsers.common import (
-    Skip,
-    Value,
-    iter_strings,
-    lines_of,
-    skipped,
-    text_of,
-    value_of,
-)
-from scraper.parsers.labels import LabelTable, field_for_label
+from scraper.parsers.common import Skip, Value, iter_strings, lines_of, skipped, tags, text_of
+from scraper.parsers.labels import LabelTable, field_for_header, field_for_label
 
 _HEADER_SEARCH_DEPTH = 3  # rows looked at for a header when there is no <thead>
 
@@ -46,16 +38,34 @@ class HeaderTable:
 
 def own_rows(table: Tag) -> list[Tag]:
     """The table's rows, without those of tables nested in its cells."""
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    rows: list[Tag] = []
+
+    def walk(tag: Tag) -> None:
+        for child in tag.children:
+            if isinstance(child, Tag):
+                if child.name == "tr":
+                    rows.append(child)
+                elif child.name != "table":
+                    walk(child)
+
+    walk(table)
+    return rows
 
 
 def cells_of(row: Tag) -> list[Tag]:
-    return row.find_all(["td", "th"], recursive=False)
+    return [c for c in row.children if isinstance(c, Tag) and c.name in ("td", "th")]
+
+
+def _in_head(row: Tag) -> bool:
+    return row.parent is not None and row.parent.name == "thead"
 
 
 def _span(cell: Tag, attribute: str) -> int:
+    value = cell.attrs.get(attribute)
+    if value is None:
+        return 1
     try:
-        return min(max(int(str(cell.get(attribute, "1")).strip() or 1), 1), 100)
+        return min(max(int(str(value).strip() or 1), 1), 100)
     except ValueError:
         return 1
 
@@ -88,12 +98,16 @@ def grid(rows: list[Tag]) -> list[dict[int, Tag]]:
 
 def header_field(cell: Tag, labels: LabelTable) -> str | None:
     """The field a header cell names. Sorting links may add hidden words
-    ("Éditeur Trier par ordre croissant"): then one of its text nodes must name it."""
-    found = field_for_label(text_of(cell), labels)
+    ("Éditeur Trier par ordre croissant"): then one of its text nodes must name it;
+    an abbreviation ("<abbr title='Numéro de version'>N° v.</abbr>") by its title."""
+    found = field_for_header(text_of(cell), labels)
     if found:
         return found
-    for string in iter_strings(cell):
-        found = field_for_label(clean_text(string), labels)
+    texts = [clean_text(string) for string in iter_strings(cell)]
+    texts += [cell.get("aria-label"), cell.get("title")]
+    texts += [abbr.get("title") for abbr in tags(cell, "abbr")]
+    for text in texts:
+        found = field_for_label(text, labels) if isinstance(text, str) else None
         if found:
             return found
     return None
@@ -115,12 +129,25 @@ def _header_columns(row: dict[int, Tag], labels: LabelTable, strict: bool = Fals
     return columns
 
 
+def _pairs_row(row: dict[int, Tag], columns: dict[int, str]) -> bool:
+    """A row of label/value pairs ("Éditeur | ACME | Solution | Foo"), not a header:
+    each label cell is followed by a cell that shows a value."""
+    distinct = list({id(cell): (index, cell) for index, cell in sorted(row.items())}.values())
+    for position, (index, _) in enumerate(distinct):
+        if index not in columns:
+            continue
+        following = distinct[position + 1][0] if position + 1 < len(distinct) else None
+        if following is None or following in columns or not text_of(row[following]):
+            return False
+    return True
+
+
 def _names_keys(columns: dict[int, str], key_fields: tuple[str, ...], minimum: int) -> bool:
     return len(set(columns.values()) & set(key_fields)) >= minimum
 
 
 @dataclass
-class _Reading:
+class TableReader:
     labels: LabelTable
     key_fields: tuple[str, ...]
     minimum: int
@@ -128,34 +155,58 @@ class _Reading:
     def header(self, table: Tag) -> tuple[list[Tag], list[dict[int, Tag]], int, dict[int, str]]:
         rows = own_rows(table)
         cells = grid(rows)
-        head_rows = [i for i, row in enumerate(rows) if row.find_parent("thead") is not None]
+        head_rows = [i for i, row in enumerate(rows) if _in_head(row)]
         for index in head_rows or range(min(_HEADER_SEARCH_DEPTH, len(rows))):
             columns = _header_columns(cells[index], self.labels)
-            if _names_keys(columns, self.key_fields, self.minimum):
+            if _names_keys(columns, self.key_fields, self.minimum) and not _pairs_row(
+                cells[index], columns
+            ):
                 return rows, cells, index, columns
         return rows, cells, -1, {}
 
-    def body(self, rows: list[Tag], cells: list[dict[int, Tag]], start: int, columns):
+    def body(
+        self, rows: list[Tag], cells: list[dict[int, Tag]], start: int, columns: dict[int, str]
+    ) -> list[TableRow]:
         """The body rows after index `start`, with the group row above each."""
         width = max((max(row) + 1 for row in cells if row), default=0)
         group = None
         found = []
         for position, index in enumerate(range(start + 1, len(rows)), start=1):
             row = cells[index]
-            if not row or rows[index].find_parent("thead") is not None:
+            if not row or _in_head(rows[index]):
                 continue
             distinct = list({id(cell): cell for cell in row.values()}.values())
             if width > 1 and len(distinct) == 1:
                 group = text_of(distinct[0]) or group
                 continue
-            if _names_keys(
-                _header_columns(row, self.labels, strict=True), self.key_fields, self.minimum
-            ):
-                continue  # the header repeated
             values = self.values(row, columns)
-            if values:
+            if values and not self._repeats_header(values):
                 found.append(TableRow(values, group, position))
         return found
+
+    def transposed(self, table: Tag, cells: list[dict[int, Tag]]) -> HeaderTable | None:
+        """A table whose first column holds the labels and each further column one
+        row (three columns or more: a two-column table is one row, read as pairs)."""
+        fields = {i: header_field(row[0], self.labels) for i, row in enumerate(cells) if 0 in row}
+        named = {i: f for i, f in fields.items() if f}
+        width = max((len(row) for row in cells), default=0)
+        if width < 3 or not _names_keys(named, self.key_fields, self.minimum):
+            return None
+        read = HeaderTable(table, {})
+        for column in range(1, width):
+            column_cells = {i: cells[i][column] for i in named if column in cells[i]}
+            values = self.values(column_cells, named)
+            if values and not self._repeats_header(values):
+                read.rows.append(TableRow(values, None, column))
+        return read
+
+    def _repeats_header(self, values: dict[str, Value]) -> bool:
+        named = {
+            name
+            for name, value in values.items()
+            if name in self.key_fields and field_for_label(value.text, self.labels) == name
+        }
+        return len(named) >= self.minimum
 
     def values(self, row: dict[int, Tag], columns: dict[int, str]) -> dict[str, Value]:
         values: dict[str, Value] = {}
@@ -178,15 +229,13 @@ _LABEL_PREFIX = re.compile(r"^(.{1,80}?)\s*[:：]\s*(.+)$")
 def cell_value(cell: Tag, name: str, labels: LabelTable) -> Value:
     """A cell's value without a copy of its column label: responsive themes repeat
     the header in each cell ("<span>Éditeur</span> ACME", "Éditeur : ACME")."""
-    inner_labels = {
-        id(tag) for tag in cell.find_all(True) if field_for_label(text_of(tag), labels) == name
-    }
-    value = value_of(cell)
-    if inner_labels:
-        without = Value.from_lines(
-            lines_of([cell], lambda tag: skipped(tag) or id(tag) in inner_labels)
-        )
-        value = without if not without.missing else value
+    texts = [(s, clean_text(s)) for s in iter_strings(cell)]
+    texts = [(s, t) for s, t in texts if t]
+    labelled = set()
+    if len(texts) > 1:
+        labelled = {id(s) for s, t in texts if field_for_label(t, labels) == name}
+    dropped = labelled if labelled and len(labelled) < len(texts) else None
+    value = Value.from_lines(lines_of([cell], drop=dropped))
     match = _LABEL_PREFIX.match(value.text)
     if match and field_for_label(match.group(1), labels) == name:
         value = Value.from_lines([_strip_label(line, name, labels) for line in value.items])
@@ -221,14 +270,17 @@ def header_tables(
     A header-only table directly followed by a table without header (a fixed-header
     rendering) lends its columns to that table.
     """
-    reading = _Reading(labels, key_fields, minimum)
+    reading = TableReader(labels, key_fields, minimum)
     found: list[HeaderTable] = []
     lent: set[int] = set()
-    for table in root.find_all("table"):
+    for table in tags(root, "table"):
         if id(table) in lent or any(skip(p) for p in table.parents if isinstance(p, Tag)):
             continue
         rows, cells, header, columns = reading.header(table)
         if header < 0:
+            transposed = reading.transposed(table, cells)
+            if transposed is not None:
+                found.append(transposed)
             continue
         read = HeaderTable(table, columns, _unknown_headers(cells[header], columns))
         read.rows = reading.body(rows, cells, header, columns)
@@ -243,7 +295,7 @@ def header_tables(
     return found
 
 
-def _headless_table_after(table: Tag, reading: _Reading) -> Tag | None:
+def _headless_table_after(table: Tag, reading: TableReader) -> Tag | None:
     following = table.find_next("table")
     if following is None or reading.header(following)[2] >= 0:
         return None

@@ -1,7 +1,7 @@
 """`python -m scraper.replica`: serve the offline replica of the ANS site.
 
-    python -m scraper.replica --port 8000 --state 1 --rendering cards
-    python -m scraper.replica --port 0 --scale 10000 --fault 503:page=1:2 --fault slow:actualites
+python -m scraper.replica --port 8000 --state 1 --rendering cards
+python -m scraper.replica --port 0 --scale 10000 --fault 503:page=1:2 --fault slow:actualites
 """
 
 from __future__ import annotations
@@ -43,27 +43,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s)")
     parser.add_argument(
-        "--port", type=_non_negative, default=8000, help="port, 0 for a free one (default %(default)s)"
+        "--port",
+        type=_non_negative,
+        default=8000,
+        help="port, 0 for a free one (default %(default)s)",
     )
     parser.add_argument("--state", type=int, choices=(1, 2), default=1, help="data state")
     parser.add_argument("--rendering", choices=RENDERINGS, default="table", help="site markup")
     parser.add_argument(
-        "--scale", type=_non_negative, default=None, metavar="N",
+        "--scale",
+        type=_non_negative,
+        default=None,
+        metavar="N",
         help="N generated solutions instead of the synthetic ones (the real rows stay)",
     )
     parser.add_argument(
-        "--page-size", type=_at_least_one, default=None, metavar="N",
+        "--page-size",
+        type=_at_least_one,
+        default=None,
+        metavar="N",
         help="solutions per listing page (default: the rendering's)",
     )
     parser.add_argument(
-        "--fault", type=_fault, action="append", default=[], metavar="KIND[:MATCH[:TIMES]]",
+        "--fault",
+        type=_fault,
+        action="append",
+        default=[],
+        metavar="KIND[:MATCH[:TIMES]]",
         help=(
             f"make requests misbehave; KIND is one of {', '.join(FAULT_KINDS)}, MATCH a "
             "substring of the request target, TIMES a count or 'always' (repeatable)"
         ),
     )
     parser.add_argument(
-        "--robots-disallow", action="append", default=[], metavar="PATH",
+        "--robots-disallow",
+        action="append",
+        default=[],
+        metavar="PATH",
         help="add a Disallow line to robots.txt (repeatable)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
@@ -74,13 +90,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         run(
-            state=args.state, rendering=args.rendering, scale=args.scale, faults=args.fault,
-            page_size=args.page_size, host=args.host, port=args.port,
-            robots_disallow=args.robots_disallow, verbose=not args.quiet,
+            state=args.state,
+            rendering=args.rendering,
+            scale=args.scale,
+            faults=args.fault,
+            page_size=args.page_size,
+            host=args.host,
+            port=args.port,
+            robots_disallow=args.robots_disallow,
+            verbose=not args.quiet,
         )
     except OSError as error:
-        print(f"error: cannot serve on {args.host}:{args.port}: {error.strerror or error}",
-              file=sys.stderr)
+        print(
+            f"error: cannot serve on {args.host}:{args.port}: {error.strerror or error}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

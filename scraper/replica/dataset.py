@@ -161,13 +161,21 @@ def solution(
 REAL_SOLUTIONS: tuple[SolutionRecord, ...] = (
     solution("ONAOS SAS", "LOINC-Mapper", "1.0", "Transcodeur LOINC", 1, "2023-05-22"),
     solution(
-        "MY HEALTH-LA SANTÉ DANS LA POCHE", "Kaducée", "1.32.0", "Transcodeur LOINC", 1,
+        "MY HEALTH-LA SANTÉ DANS LA POCHE",
+        "Kaducée",
+        "1.32.0",
+        "Transcodeur LOINC",
+        1,
         "2023-06-01",
     ),
     solution("Medicus AI France", "Lingua", "2.0.0", "Transcodeur LOINC", 1, "2023-06-12"),
     solution("Kiro", "KIRO LOINC MAPPER", "1.0.0", "Transcodeur LOINC", 1, "2023-04-03"),
     solution(
-        "Bio Logbook", "Bio Logbook – Transcodification", "1.0", "Transcodeur LOINC", 1,
+        "Bio Logbook",
+        "Bio Logbook – Transcodification",
+        "1.0",
+        "Transcodeur LOINC",
+        1,
         "2023-07-10",
     ),
     solution("PHAST", "PHAST Mapping Ségur", "3.1", "Transcodeur LOINC", 1, "2023-03-15"),
@@ -179,7 +187,12 @@ REAL_SOLUTIONS: tuple[SolutionRecord, ...] = (
     solution("MIPS", "Glims", "10", "SGL", 1, "2023-09-15"),
     solution("CGM", "Molis", "441-SP6", "SGL", 1, "2023-09-22"),
     solution(
-        "ORISHA HEALTH & SAFETY", "DESMOS", "3.3", "LGC", 1, "2022-11-17",
+        "ORISHA HEALTH & SAFETY",
+        "DESMOS",
+        "3.3",
+        "LGC",
+        1,
+        "2022-11-17",
         reference_number="27f99871b4",
     ),
 )
@@ -190,39 +203,76 @@ SCRIPT_NAME = "Planning Soins <script>alert('x')</script>"
 EDGE_SOLUTIONS: tuple[SolutionRecord, ...] = (
     solution("SOFT'IN SANTÉ", SCRIPT_NAME, "2.4", "DUI MS1 PA/PH/DOM", 1, "2023-01-09"),
     # One product referenced at two versions, both listed.
-    solution("HOSPILINK SAS", "HospiDPI", "10.3.1", "DPI", 1, "2022-06-15",
-             reference_number="a3f09c5e21"),
-    solution("HOSPILINK SAS", "HospiDPI", "10.4.0", "DPI", 1, "2023-12-01",
-             reference_number="b47d1e0f93"),
     solution(
-        "PHARMA & OFFICINE DÉVELOPPEMENT", "Officéa", "05.02", "LGO", 1, "2022-07-01",
+        "HOSPILINK SAS", "HospiDPI", "10.3.1", "DPI", 1, "2022-06-15", reference_number="a3f09c5e21"
+    ),
+    solution(
+        "HOSPILINK SAS", "HospiDPI", "10.4.0", "DPI", 1, "2023-12-01", reference_number="b47d1e0f93"
+    ),
+    solution(
+        "PHARMA & OFFICINE DÉVELOPPEMENT",
+        "Officéa",
+        "05.02",
+        "LGO",
+        1,
+        "2022-07-01",
         distributors="PHARMADIS, OFFICINE SERVICES & CO",
     ),
     solution(
-        "L'ÉDITEUR MÉDICAL FRANÇAIS", "Cabinet Sérénité", "V2", "LGC", 1, "2022-12-20",
+        "L'ÉDITEUR MÉDICAL FRANÇAIS",
+        "Cabinet Sérénité",
+        "V2",
+        "LGC",
+        1,
+        "2022-12-20",
         distributors="MÉDI-DISTRIBUTION",
     ),
     solution(
-        "IMAGERIE NUMÉRIQUE – GROUPE ESTUAIRE", "DrimEstuaire", "1.2", "DRIMbox", 2,
-        "2025-02-03", reference_number="c90b2d4e77",
+        "IMAGERIE NUMÉRIQUE – GROUPE ESTUAIRE",
+        "DrimEstuaire",
+        "1.2",
+        "DRIMbox",
+        2,
+        "2025-02-03",
+        reference_number="c90b2d4e77",
         pilots="Centre d'imagerie de l'Estuaire (Nantes) ; CH de Saint-Nazaire",
     ),
     solution(
-        "SAGE & FEMME LOGICIELS", "Maïa Cabinet", "2.0.3", "LGC SF", 2, "2025-03-01",
+        "SAGE & FEMME LOGICIELS",
+        "Maïa Cabinet",
+        "2.0.3",
+        "LGC SF",
+        2,
+        "2025-03-01",
         pilots="Cabinet de sages-femmes des Tilleuls (Rennes)",
     ),
     solution(
-        "DENTALIS", "Dentalis Praticien", "441-SP6", "LGC CD", 2, "2025-01-20",
-        distributors="ORTHO-DIFFUSION", pilots="Cabinet dentaire du Port (La Rochelle)",
+        "DENTALIS",
+        "Dentalis Praticien",
+        "441-SP6",
+        "LGC CD",
+        2,
+        "2025-01-20",
+        distributors="ORTHO-DIFFUSION",
+        pilots="Cabinet dentaire du Port (La Rochelle)",
     ),
     solution("MSS'ÉCHANGES", "Messagerie Ségur", "2023.2", "Opérateurs MSS", 1, "2023-06-26"),
     solution("AGENDA DES TERRITOIRES", "Agenda SAS+", "1.0.12", "SAS Agenda", 1, "2023-10-02"),
     solution(
-        "CENTRE RÉGIONAL D'INFORMATIQUE HOSPITALIÈRE", "Identité Pivot", "10.3.1", "RI", 1,
-        "2022-09-12", reference_number="0d4c8b2a6f",
+        "CENTRE RÉGIONAL D'INFORMATIQUE HOSPITALIÈRE",
+        "Identité Pivot",
+        "10.3.1",
+        "RI",
+        1,
+        "2022-09-12",
+        reference_number="0d4c8b2a6f",
     ),
     solution(
-        "ALLIANCE DOMICILE – SERVICES", "Domicile Liaison", "V3", "DUI MS1 PA/PH/DOM", 1,
+        "ALLIANCE DOMICILE – SERVICES",
+        "Domicile Liaison",
+        "V3",
+        "DUI MS1 PA/PH/DOM",
+        1,
         "2023-05-02",
     ),
     solution("ENFANCE & FAMILLES NUMÉRIQUE", "Protégé", "1.4", "DUI MS2 PDE", 1, "2023-03-27"),
@@ -230,19 +280,31 @@ EDGE_SOLUTIONS: tuple[SolutionRecord, ...] = (
     solution("MÉDISOCIAL+", "Médisocial Dossier", "3.0", "DUI MS1 PA/PH/DOM", 1, "2023-04-17"),
     solution("OFFICINA SOFT", "Officina", "7.2", "LGO", 1, "2022-08-29"),
     solution("L'ATELIER DU SOIN", "Atelier PFI", "2.1", "PFI", 1, "2023-02-14"),
-    solution("RADIOLOGIE & IMAGERIE DU SUD-OUEST", "RadiOuest RIS", "4.2.1", "RIS", 1,
-             "2022-10-03"),
+    solution(
+        "RADIOLOGIE & IMAGERIE DU SUD-OUEST", "RadiOuest RIS", "4.2.1", "RIS", 1, "2022-10-03"
+    ),
 )
 
 STATE_2_ADDED: tuple[SolutionRecord, ...] = (
     solution(
-        "KINÉ'ASSIST", "KinéAgenda", "3.2", "LGC paramédicaux", 2, "2025-06-02",
+        "KINÉ'ASSIST",
+        "KinéAgenda",
+        "3.2",
+        "LGC paramédicaux",
+        2,
+        "2025-06-02",
         pilots="Cabinet de kinésithérapie du Lac (Annecy)",
     ),
     solution("NOUVELLE ÈRE SANTÉ", "Enfance Connect", "1.0", "DUI MS2 PDE", 1, "2025-05-20"),
     solution(
-        "HÉLIANTHE SYSTÈMES", "Héliantis DPI", "2025.1", "DPI", 2, "2025-06-10",
-        reference_number="5e1a7c03b9", pilots="CH de Vienne ; Clinique des Alpes (Grenoble)",
+        "HÉLIANTHE SYSTÈMES",
+        "Héliantis DPI",
+        "2025.1",
+        "DPI",
+        2,
+        "2025-06-10",
+        reference_number="5e1a7c03b9",
+        pilots="CH de Vienne ; Clinique des Alpes (Grenoble)",
     ),
     solution("OFFICINA SOFT", "Officina", "7.3", "LGO", 1, "2025-04-15"),
     solution("MÉDISOCIAL+", "Médisocial Dossier", "3.1", "DUI MS1 PA/PH/DOM", 1, "2025-05-05"),
@@ -257,9 +319,32 @@ STATE_2_REDATED = {("L'ATELIER DU SOIN", "Atelier PFI", "2.1"): "2023-03-14"}
 # ---------------------------------------------------------------- synthetic solutions
 
 EDITOR_CORES = (
-    "ALTIMÉDIA", "BÉRÉNICE", "CALYPSO", "DORIANE", "ÉCLIPSE", "FÉLICITÉ", "GALIEN", "HÉLIOS",
-    "IROISE", "JADÉO", "KÉRYS", "LUMIÈRE", "MÉRIDIEN", "NÉOLANE", "OCÉANE", "PÉGASE", "QUIÉTUDE",
-    "RÉSÉDA", "SÉQUOIA", "TÉLÉMAQUE", "URSULINE", "VÉGA", "WAÏMÉA", "XÉNIA", "YSÉE", "ZÉPHYR",
+    "ALTIMÉDIA",
+    "BÉRÉNICE",
+    "CALYPSO",
+    "DORIANE",
+    "ÉCLIPSE",
+    "FÉLICITÉ",
+    "GALIEN",
+    "HÉLIOS",
+    "IROISE",
+    "JADÉO",
+    "KÉRYS",
+    "LUMIÈRE",
+    "MÉRIDIEN",
+    "NÉOLANE",
+    "OCÉANE",
+    "PÉGASE",
+    "QUIÉTUDE",
+    "RÉSÉDA",
+    "SÉQUOIA",
+    "TÉLÉMAQUE",
+    "URSULINE",
+    "VÉGA",
+    "WAÏMÉA",
+    "XÉNIA",
+    "YSÉE",
+    "ZÉPHYR",
 )
 EDITOR_FORMS = (
     "{core} SANTÉ",
@@ -285,16 +370,54 @@ PRODUCT_ROOTS = {
     "Chirurgien-dentiste": ("Denti", "Stoma", "Sourire"),
 }
 PRODUCT_SUFFIXES = (
-    "plus", "connect", "soft", "line", "net", "care", "ware", "lis", "sys", "flow", "nova",
-    "gest", " Expert", " Ségur", " 360", " One", " Pro", " Web", " Suite", " Évolution",
+    "plus",
+    "connect",
+    "soft",
+    "line",
+    "net",
+    "care",
+    "ware",
+    "lis",
+    "sys",
+    "flow",
+    "nova",
+    "gest",
+    " Expert",
+    " Ségur",
+    " 360",
+    " One",
+    " Pro",
+    " Web",
+    " Suite",
+    " Évolution",
 )
 CITIES = (
-    "Angers", "Besançon", "Brest", "Colmar", "Dijon", "Grenoble", "Limoges", "Lorient", "Metz",
-    "Nîmes", "Orléans", "Pau", "Poitiers", "Quimper", "Reims", "Saint-Étienne", "Tours", "Valence",
+    "Angers",
+    "Besançon",
+    "Brest",
+    "Colmar",
+    "Dijon",
+    "Grenoble",
+    "Limoges",
+    "Lorient",
+    "Metz",
+    "Nîmes",
+    "Orléans",
+    "Pau",
+    "Poitiers",
+    "Quimper",
+    "Reims",
+    "Saint-Étienne",
+    "Tours",
+    "Valence",
 )
 DISTRIBUTORS = (
-    "MÉDI-DISTRIBUTION", "SANTÉ SERVICES OUEST", "INFORMATIQUE & SANTÉ NORD", "DIGITAL'SOINS",
-    "RÉSEAU PHARMA-INFO", "ALLIANCE LOGICIELS SANTÉ",
+    "MÉDI-DISTRIBUTION",
+    "SANTÉ SERVICES OUEST",
+    "INFORMATIQUE & SANTÉ NORD",
+    "DIGITAL'SOINS",
+    "RÉSEAU PHARMA-INFO",
+    "ALLIANCE LOGICIELS SANTÉ",
 )
 
 VAGUE_1_DATES = (date(2022, 3, 1), date(2024, 6, 28))
@@ -352,8 +475,15 @@ def _synthetic_solution(rng: random.Random, dispositif: str) -> SolutionRecord:
     if rng.random() < 0.3:
         number = _reference_number(f"{editor}|{name}|{version}|{dispositif}")
     return solution(
-        editor, name, version, dispositif, vague, _synthetic_date(rng, vague),
-        reference_number=number, distributors=distributors, pilots=pilots,
+        editor,
+        name,
+        version,
+        dispositif,
+        vague,
+        _synthetic_date(rng, vague),
+        reference_number=number,
+        distributors=distributors,
+        pilots=pilots,
     )
 
 
@@ -496,40 +626,67 @@ STATE_2_NEW_CANDIDATE = candidate(
 )
 
 LGC_CANDIDATES = (
-    candidate("CABINET CONNECTÉ SAS", "Consult'Express", "LGC", CANDIDAT, "2022-02-01",
-              version="1.8"),
-    candidate("MÉDECINS & LOGICIELS", "Médilog Cabinet", "LGC", INSTRUCTION, "2022-02-03",
-              version="4.2"),
+    candidate(
+        "CABINET CONNECTÉ SAS", "Consult'Express", "LGC", CANDIDAT, "2022-02-01", version="1.8"
+    ),
+    candidate(
+        "MÉDECINS & LOGICIELS", "Médilog Cabinet", "LGC", INSTRUCTION, "2022-02-03", version="4.2"
+    ),
     candidate("L'OMNIPRATICIEN", "Omnidoc", "LGC", REFERENCE, "2022-02-07", version="V5"),
-    candidate("GÉNÉRALISTE NUMÉRIQUE", "Généra+", "LGC", CANDIDAT, "2022-02-10",
-              version="2022.1"),
-    candidate("SANTÉ DE PROXIMITÉ – ÉDITIONS", "Proxi Cabinet", "LGC", INSTRUCTION,
-              "2022-02-14", version="3.0.2"),
+    candidate("GÉNÉRALISTE NUMÉRIQUE", "Généra+", "LGC", CANDIDAT, "2022-02-10", version="2022.1"),
+    candidate(
+        "SANTÉ DE PROXIMITÉ – ÉDITIONS",
+        "Proxi Cabinet",
+        "LGC",
+        INSTRUCTION,
+        "2022-02-14",
+        version="3.0.2",
+    ),
     candidate("DOCTEUR & CO", "DocCo", "LGC", CANDIDAT, "2022-02-15", version="1.0"),
-    candidate("VILLE-SANTÉ INFORMATIQUE", "Ville Santé Pro", "LGC", REFERENCE, "2022-02-21",
-              version="11.2"),
+    candidate(
+        "VILLE-SANTÉ INFORMATIQUE",
+        "Ville Santé Pro",
+        "LGC",
+        REFERENCE,
+        "2022-02-21",
+        version="11.2",
+    ),
     candidate("AXE MÉDICAL", "AxeMed", "LGC", CANDIDAT, "2022-02-24", version="05.01"),
-    candidate("PRATICIENS ASSOCIÉS LOGICIELS", "PraticAssoc", "LGC", INSTRUCTION, "2022-03-01",
-              version="2.7"),
+    candidate(
+        "PRATICIENS ASSOCIÉS LOGICIELS",
+        "PraticAssoc",
+        "LGC",
+        INSTRUCTION,
+        "2022-03-01",
+        version="2.7",
+    ),
 )
 STATE_2_REMOVED_CANDIDATE = ("CABINET CONNECTÉ SAS", "Consult'Express", "LGC")
 
 VAGUE_2_CANDIDATES = (
-    candidate("SAGE & FEMME LOGICIELS", "Maïa Cabinet", "LGC SF", REFERENCE, "2024-11-04",
-              version="2.0.3"),
+    candidate(
+        "SAGE & FEMME LOGICIELS", "Maïa Cabinet", "LGC SF", REFERENCE, "2024-11-04", version="2.0.3"
+    ),
     candidate("NATALIS", "Natalis Suivi", "LGC SF", INSTRUCTION, "2024-11-18", version="1.1"),
-    candidate("L'ÉCOUTE PÉRINATALE", "Périnatal+", "LGC SF", CANDIDAT, "2025-01-06",
-              version="0.9"),
-    candidate("KINÉ'ASSIST", "KinéAgenda", "LGC paramédicaux", INSTRUCTION, "2024-12-02",
-              version="3.2"),
-    candidate("ORTHOPHONIE & CABINET", "OrthoCab", "LGC paramédicaux", CANDIDAT, "2025-01-13",
-              version="2.4"),
-    candidate("PODO-SOFT", "Podologis", "LGC paramédicaux", CANDIDAT, "2025-02-03",
-              version="V1"),
-    candidate("DENTALIS", "Dentalis Praticien", "LGC CD", REFERENCE, "2024-10-21",
-              version="441-SP6"),
-    candidate("SOURIRE NUMÉRIQUE", "Sourire Cabinet", "LGC CD", INSTRUCTION, "2025-02-17",
-              version="1.0.0"),
+    candidate("L'ÉCOUTE PÉRINATALE", "Périnatal+", "LGC SF", CANDIDAT, "2025-01-06", version="0.9"),
+    candidate(
+        "KINÉ'ASSIST", "KinéAgenda", "LGC paramédicaux", INSTRUCTION, "2024-12-02", version="3.2"
+    ),
+    candidate(
+        "ORTHOPHONIE & CABINET",
+        "OrthoCab",
+        "LGC paramédicaux",
+        CANDIDAT,
+        "2025-01-13",
+        version="2.4",
+    ),
+    candidate("PODO-SOFT", "Podologis", "LGC paramédicaux", CANDIDAT, "2025-02-03", version="V1"),
+    candidate(
+        "DENTALIS", "Dentalis Praticien", "LGC CD", REFERENCE, "2024-10-21", version="441-SP6"
+    ),
+    candidate(
+        "SOURIRE NUMÉRIQUE", "Sourire Cabinet", "LGC CD", INSTRUCTION, "2025-02-17", version="1.0.0"
+    ),
 )
 STATE_2_PROMOTED_CANDIDATE = ("KINÉ'ASSIST", "KinéAgenda", "LGC paramédicaux")
 
@@ -643,8 +800,11 @@ def candidate_articles(state: int) -> list[Article]:
 
 
 ORDINARY_NEWS = (
-    ("2025-05-12", "Ségur vague 2 : calendrier des prochaines fenêtres de référencement",
-     (("Ouverture des dépôts", "2 juin 2025"), ("Clôture des dépôts", "30 septembre 2025"))),
+    (
+        "2025-05-12",
+        "Ségur vague 2 : calendrier des prochaines fenêtres de référencement",
+        (("Ouverture des dépôts", "2 juin 2025"), ("Clôture des dépôts", "30 septembre 2025")),
+    ),
     ("2025-04-02", "Ségur vague 2 : ouverture des candidatures au référencement DRIMbox", ()),
     ("2025-01-28", "Webinaire : les nouveautés du DSR LGC vague 2", ()),
     ("2024-12-16", "Financement à l'équipement : publication de l'arrêté vague 2", ()),

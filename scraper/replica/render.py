@@ -37,8 +37,18 @@ LOGIN_PATH = "/user/login"
 SITE_NAME = "Industriels eSanté"
 
 FRENCH_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 NBSP, NNBSP = "\u00a0", "\u202f"
 ARIA_PAGE = ' aria-current="page"'
@@ -69,12 +79,18 @@ DISPOSITIF_DISPLAY: dict[str, DispositifDisplay] = {
     ),
     "RI": DispositifDisplay("Référentiel Identité (RI)", "Référentiel Identité", "RI", "RI", 343),
     "LGC": DispositifDisplay(
-        "Logiciel de Gestion de Cabinet (LGC)", "Logiciel de Gestion de Cabinet", "LGC", "LGC",
+        "Logiciel de Gestion de Cabinet (LGC)",
+        "Logiciel de Gestion de Cabinet",
+        "LGC",
+        "LGC",
         351,
     ),
     "SGL": DispositifDisplay(
-        "Système de Gestion de Laboratoire (SGL)", "Système de Gestion de Laboratoire", "SGL",
-        "SGL", 356,
+        "Système de Gestion de Laboratoire (SGL)",
+        "Système de Gestion de Laboratoire",
+        "SGL",
+        "SGL",
+        356,
     ),
     "Transcodeur LOINC": DispositifDisplay(
         "Transcodeur LOINC", "Transcodeur LOINC", "Transcodeur LOINC", "LOINC", 357
@@ -84,12 +100,18 @@ DISPOSITIF_DISPLAY: dict[str, DispositifDisplay] = {
     ),
     "DRIMbox": DispositifDisplay("DRIMbox", "DRIMbox", "DRIMbox", "DRIMBOX", 389),
     "LGO": DispositifDisplay(
-        "Logiciel de Gestion d'Officine (LGO)", "Logiciel de Gestion d'Officine", "LGO", "LGO",
+        "Logiciel de Gestion d'Officine (LGO)",
+        "Logiciel de Gestion d'Officine",
+        "LGO",
+        "LGO",
         366,
     ),
     "DUI MS1 PA/PH/DOM": DispositifDisplay(
-        f"{DUI} (DUI) – MS1 PA/PH/DOM", f"{DUI} – MS1 PA/PH/DOM", "DUI MS1 PA/PH/DOM",
-        "DUI_MS1", 372,
+        f"{DUI} (DUI) – MS1 PA/PH/DOM",
+        f"{DUI} – MS1 PA/PH/DOM",
+        "DUI MS1 PA/PH/DOM",
+        "DUI_MS1",
+        372,
     ),
     "DUI MS2 PDE": DispositifDisplay(
         f"{DUI} (DUI) – MS2 PDE", f"{DUI} – MS2 PDE", "DUI MS2 PDE", "DUI_MS2_PDE", 373
@@ -101,20 +123,32 @@ DISPOSITIF_DISPLAY: dict[str, DispositifDisplay] = {
         "Opérateurs MSSanté", "Opérateurs MSSanté", "Opérateurs MSS", "MSS", 378
     ),
     "SAS Agenda": DispositifDisplay(
-        "Agenda du Service d'accès aux soins (SAS Agenda)", "SAS Agenda", "SAS Agenda",
-        "SAS_AGENDA", 381,
+        "Agenda du Service d'accès aux soins (SAS Agenda)",
+        "SAS Agenda",
+        "SAS Agenda",
+        "SAS_AGENDA",
+        381,
     ),
     "LGC SF": DispositifDisplay(
-        "Logiciel de Gestion de Cabinet Sages-femmes (LGC SF)", "LGC Sages-femmes", "LGC SF",
-        "LGC_SF", 402,
+        "Logiciel de Gestion de Cabinet Sages-femmes (LGC SF)",
+        "LGC Sages-femmes",
+        "LGC SF",
+        "LGC_SF",
+        402,
     ),
     "LGC paramédicaux": DispositifDisplay(
-        "Logiciel de Gestion de Cabinet – paramédicaux (LGC paramédicaux)", "LGC paramédicaux",
-        "LGC paramédicaux", "LGC_PARAMEDICAUX", 403,
+        "Logiciel de Gestion de Cabinet – paramédicaux (LGC paramédicaux)",
+        "LGC paramédicaux",
+        "LGC paramédicaux",
+        "LGC_PARAMEDICAUX",
+        403,
     ),
     "LGC CD": DispositifDisplay(
         "Logiciel de Gestion de Cabinet Chirurgiens-dentistes (LGC CD)",
-        "LGC Chirurgiens-dentistes", "LGC CD", "LGC_CD", 404,
+        "LGC Chirurgiens-dentistes",
+        "LGC CD",
+        "LGC_CD",
+        404,
     ),
 }
 
@@ -278,8 +312,9 @@ def _curly(text: str, curly: bool) -> str:
     return text.replace("'", "\u2019") if curly else text
 
 
-def candidate_cell(record: CandidateRecord, field_name: str, table: CandidateTable,
-                   curly: bool) -> str:
+def candidate_cell(
+    record: CandidateRecord, field_name: str, table: CandidateTable, curly: bool
+) -> str:
     value = getattr(record, field_name)
     if field_name == "applied_on":
         return format_date(value, table.date_style)
@@ -322,7 +357,9 @@ def candidate_table(article: Article, table: CandidateTable) -> str:
 
 
 def article_body(article: Article) -> str:
-    parts = [f"<p>{esc(_curly(text, article.curly_apostrophes))}</p>" for text in article.paragraphs]
+    parts = [
+        f"<p>{esc(_curly(text, article.curly_apostrophes))}</p>" for text in article.paragraphs
+    ]
     parts += [candidate_table(article, table) for table in article.tables]
     if article.calendar:
         rows = "".join(
@@ -522,7 +559,8 @@ class TableTheme(Theme):
             for href, code, label, active in self.language_links(ctx)
         )
         footer = "".join(
-            f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for href, label in self.footer_links()
+            f'<li><a href="{esc(href)}">{esc(label)}</a></li>'
+            for href, label in self.footer_links()
         )
         aside = (
             f'<aside id="sidebar-first" class="column sidebar" role="complementary">'
@@ -573,8 +611,10 @@ class TableTheme(Theme):
                 f'<a href="{href}" title="Trier par {esc(label)}" rel="nofollow">'
                 f"{esc(label)}</a></th>"
             )
-        return f'<th id="{cell_id}" class="views-field views-field-{ident}" scope="col">' \
+        return (
+            f'<th id="{cell_id}" class="views-field views-field-{ident}" scope="col">'
             f"{esc(label)}</th>"
+        )
 
     def cells(self, record: SolutionRecord) -> tuple[str, ...]:
         display = DISPOSITIF_DISPLAY[record.dispositif]
@@ -593,8 +633,10 @@ class TableTheme(Theme):
 
     def solutions(self, rows: list[SolutionRecord]) -> str:
         if not rows:
-            return '<div class="view-empty"><p>Aucune solution ne correspond à ces critères.</p>' \
+            return (
+                '<div class="view-empty"><p>Aucune solution ne correspond à ces critères.</p>'
                 "</div>\n"
+            )
         headers = "".join(self.header_cell(label, ident) for label, ident in self.COLUMNS)
         body = []
         for index, record in enumerate(rows):
@@ -619,13 +661,13 @@ class TableTheme(Theme):
             items.append(
                 f'<li class="pager__item pager__item--first"><a href="{self.page_href(pager, 0)}"'
                 ' title="Aller à la première page"><span class="visually-hidden">Première page'
-                '</span><span aria-hidden="true">« Premier</span></a></li>'
+                '</span>\n<span aria-hidden="true">« Premier</span></a></li>'
             )
             previous = min(pager.page - 1, pager.page_count - 1)
             items.append(
                 '<li class="pager__item pager__item--previous">'
                 f'<a href="{self.page_href(pager, previous)}" title="Aller à la page précédente"'
-                ' rel="prev"><span class="visually-hidden">Page précédente</span>'
+                ' rel="prev"><span class="visually-hidden">Page précédente</span>\n'
                 '<span aria-hidden="true">‹ Précédent</span></a></li>'
             )
         for number in pager.window():
@@ -633,27 +675,27 @@ class TableTheme(Theme):
                 items.append(
                     '<li class="pager__item is-active">'
                     f'<a href="{self.page_href(pager, number)}" title="Page courante" '
-                    f'aria-current="page"><span class="visually-hidden">Page courante</span>'
+                    f'aria-current="page"><span class="visually-hidden">Page courante</span>\n'
                     f"{number + 1}</a></li>"
                 )
             else:
                 items.append(
                     f'<li class="pager__item"><a href="{self.page_href(pager, number)}" '
                     f'title="Aller à la page {number + 1}"><span class="visually-hidden">Page'
-                    f"</span>{number + 1}</a></li>"
+                    f"</span>\n{number + 1}</a></li>"
                 )
         if pager.has_next:
             items.append(
                 '<li class="pager__item pager__item--next">'
                 f'<a href="{self.page_href(pager, pager.page + 1)}" '
                 'title="Aller à la page suivante" rel="next"><span class="visually-hidden">'
-                'Page suivante</span><span aria-hidden="true">Suivant ›</span></a></li>'
+                'Page suivante</span>\n<span aria-hidden="true">Suivant ›</span></a></li>'
             )
             items.append(
                 '<li class="pager__item pager__item--last">'
                 f'<a href="{self.page_href(pager, pager.page_count - 1)}" '
                 'title="Aller à la dernière page"><span class="visually-hidden">Dernière page'
-                '</span><span aria-hidden="true">Dernier »</span></a></li>'
+                '</span>\n<span aria-hidden="true">Dernier »</span></a></li>'
             )
         return (
             '<nav class="pager" role="navigation" aria-labelledby="pagination-heading">'
@@ -669,8 +711,11 @@ class TableTheme(Theme):
     def facet_block(self, ctx: Context, title: str, items: list[FacetItem]) -> str:
         entries = []
         for item in items:
-            status = '<span class="facet-item__status js-facet-deactivate">(-)</span> ' \
-                if item.active else ""
+            status = (
+                '<span class="facet-item__status js-facet-deactivate">(-)</span> '
+                if item.active
+                else ""
+            )
             active = " is-active" if item.active else ""
             entries.append(
                 f'<li class="facet-item{active}"><a href="{self.facet_href(ctx, item)}" '
@@ -718,7 +763,7 @@ class CardsTheme(Theme):
         )
         languages = "".join(
             f'<li><a href="{esc(href)}" hreflang="{code}" lang="{code}"'
-            f'{ARIA_PAGE if active else ""}>{code.upper()}'
+            f"{ARIA_PAGE if active else ''}>{code.upper()}"
             f'<span class="visually-hidden"> – {esc(label)}</span></a></li>'
             for href, code, label, active in self.language_links(ctx)
         )
@@ -824,7 +869,7 @@ class CardsTheme(Theme):
 
     def facet_block(self, ctx: Context, title: str, items: list[FacetItem]) -> str:
         entries = "".join(
-            f'<li{ACTIVE_CLASS if item.active else ""}>'
+            f"<li{ACTIVE_CLASS if item.active else ''}>"
             f'<a href="{self.facet_href(ctx, item)}">'
             f"{esc(DISPOSITIF_DISPLAY[item.dispositif].card)} "
             f'<span class="count">({item.count})</span></a></li>'
@@ -909,8 +954,10 @@ class LinesTheme(Theme):
 
     def result_line(self, total: int, start: int, shown: int) -> str:
         if total == 0 or shown == 0:
-            text = "Aucun résultat" if total == 0 else (
-                f"Affichage de 0 sur {group_digits(total, ' ')} résultats"
+            text = (
+                "Aucun résultat"
+                if total == 0
+                else (f"Affichage de 0 sur {group_digits(total, ' ')} résultats")
             )
             return f'<p class="fr-text--sm fr-mb-2w">{text}</p>\n'
         number, word = _result_count_words(total, " ")
@@ -937,8 +984,10 @@ class LinesTheme(Theme):
     def solutions(self, rows: list[SolutionRecord]) -> str:
         if not rows:
             return '<p class="fr-mb-2w">Aucune solution ne correspond à votre recherche.</p>\n'
-        return f'<ul class="fr-raw-list liste-solutions">\n{"".join(map(self.line_block, rows))}' \
+        return (
+            f'<ul class="fr-raw-list liste-solutions">\n{"".join(map(self.line_block, rows))}'
             "</ul>\n"
+        )
 
     def pager(self, pager: Pager) -> str:
         if pager.page_count <= 1:
@@ -977,7 +1026,7 @@ class LinesTheme(Theme):
         entries = "".join(
             f'<li class="fr-sidemenu__item"><a class="fr-sidemenu__link" '
             f'href="{self.facet_href(ctx, item)}"'
-            f'{ARIA_PAGE if item.active else ""}>'
+            f"{ARIA_PAGE if item.active else ''}>"
             f"{esc(DISPOSITIF_DISPLAY[item.dispositif].short)} ({item.count})</a></li>"
             for item in items
         )

@@ -115,15 +115,22 @@ class _Handler(BaseHTTPRequestHandler):
     def send_fault(self, fault: Fault, send_body: bool) -> None:
         replica = self.server.replica
         if fault.kind == "503":
-            body = error_page(503, "Service indisponible", "Le site est temporairement "
-                              "indisponible. Merci de réessayer dans quelques instants.")
+            body = error_page(
+                503,
+                "Service indisponible",
+                "Le site est temporairement "
+                "indisponible. Merci de réessayer dans quelques instants.",
+            )
             self.send_page(Page(503, body), send_body, [("Retry-After", "1")])
         elif fault.kind == "429":
             body = error_page(429, "Trop de requêtes", "Vous avez envoyé trop de requêtes.")
             self.send_page(Page(429, body), send_body, [("Retry-After", "1")])
         elif fault.kind == "500":
-            body = error_page(500, "Erreur inattendue", "Le site Web a rencontré une erreur "
-                              "inattendue. Veuillez réessayer plus tard.")
+            body = error_page(
+                500,
+                "Erreur inattendue",
+                "Le site Web a rencontré une erreur inattendue. Veuillez réessayer plus tard.",
+            )
             self.send_page(Page(500, body), send_body)
         elif fault.kind == "maintenance":
             self.send_page(Page(200, maintenance_page()), send_body)
@@ -205,8 +212,9 @@ class ReplicaServer:
         self.set_faults(faults)
 
     def _make_site(self, state: int) -> Site:
-        return Site(_dataset(state, self.scale), self.rendering, self.page_size,
-                    self.robots_disallow)
+        return Site(
+            _dataset(state, self.scale), self.rendering, self.page_size, self.robots_disallow
+        )
 
     # ------------------------------------------------------------ lifecycle
 
@@ -219,8 +227,10 @@ class ReplicaServer:
         self.port = httpd.server_address[1]
         self._stopping.clear()
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"replica-{self.port}", daemon=True,
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"replica-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -306,8 +316,15 @@ def run(
 ) -> None:
     """Serve the replica until interrupted (Ctrl-C); the first line printed is its URL."""
     server = ReplicaServer(
-        state=state, rendering=rendering, scale=scale, faults=faults, page_size=page_size,
-        host=host, port=port, robots_disallow=robots_disallow, verbose=verbose,
+        state=state,
+        rendering=rendering,
+        scale=scale,
+        faults=faults,
+        page_size=page_size,
+        host=host,
+        port=port,
+        robots_disallow=robots_disallow,
+        verbose=verbose,
     ).start()
     print(
         f"Replica of the ANS site on {server.url} ({rendering} rendering, state {state}, "

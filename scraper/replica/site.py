@@ -123,9 +123,7 @@ class Site:
         self.page_size = page_size or self.theme.page_size
         self.robots_disallow = tuple(robots_disallow)
         self.articles = {article.slug: article for article in dataset.news}
-        self.dispositif_values = {
-            self.dispositif_value(name): name for name in DISPOSITIF_DISPLAY
-        }
+        self.dispositif_values = {self.dispositif_value(name): name for name in DISPOSITIF_DISPLAY}
         self.couloir_values = {value: couloir for couloir, (_, value) in COULOIR_DISPLAY.items()}
 
     def dispositif_value(self, name: str) -> str:
@@ -185,13 +183,25 @@ class Site:
         count of the page it leads to), most rows first."""
         dispositifs, couloirs = self.facet_counts
         dispositif_items = [
-            FacetItem("dsr_solutions", self.dispositif_value(name), name, None, count,
-                      f"dsr_solutions:{self.dispositif_value(name)}" in active)
+            FacetItem(
+                "dsr_solutions",
+                self.dispositif_value(name),
+                name,
+                None,
+                count,
+                f"dsr_solutions:{self.dispositif_value(name)}" in active,
+            )
             for name, count in sorted(dispositifs.items(), key=lambda item: (-item[1], item[0]))
         ]
         couloir_items = [
-            FacetItem("couloir", COULOIR_DISPLAY[name][1], None, name, count,
-                      f"couloir:{COULOIR_DISPLAY[name][1]}" in active)
+            FacetItem(
+                "couloir",
+                COULOIR_DISPLAY[name][1],
+                None,
+                name,
+                count,
+                f"couloir:{COULOIR_DISPLAY[name][1]}" in active,
+            )
             for name, count in sorted(couloirs.items(), key=lambda item: (-item[1], item[0]))
         ]
         return dispositif_items, couloir_items

@@ -7,7 +7,14 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionLost,
@@ -61,23 +68,37 @@ class SiteSpider(scrapy.Spider):
         self.collector.spider_closed(self.name, reason)
 
 
+TIMEOUTS = (TimeoutError, TCPTimedOutError, DownloadTimeoutError)
+DROPS = (
+    ResponseNeverReceived,
+    ResponseFailed,
+    ConnectionLost,
+    ResponseDataLossError,
+    DownloadFailedError,
+)
+REFUSALS = (ConnectionRefusedError, DownloadConnectionRefusedError)
+UNKNOWN_HOSTS = (DNSLookupError, CannotResolveHostError)
+
+
 def describe_failure(failure) -> str:
-    """One short sentence for a page that could not be fetched."""
+    """One short French phrase for a page that could not be fetched (shown in
+    the run's reason)."""
     error = failure.value
     if isinstance(error, HttpError):
-        gave_up = error.response.request.meta.get("segur_gave_up") if error.response else None
-        return gave_up or f"HTTP {error.response.status} after retries"
+        response = error.response
+        gave_up = response.request.meta.get("segur_gave_up") if response.request else None
+        return gave_up or f"HTTP {response.status} malgré les nouvelles tentatives"
     if isinstance(error, IgnoreRequest):
         text = str(error)
         if "robots" in text.lower() or not text:
-            return "forbidden by robots.txt"
+            return "interdite par robots.txt"
         return text
-    if isinstance(error, TimeoutError | TCPTimedOutError):
-        return "timed out after retries"
-    if isinstance(error, ResponseNeverReceived | ResponseFailed | ConnectionLost):
-        return "connection dropped after retries"
-    if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(error, DNSLookupError):
-        return "host not found"
-    return f"{type(error).__name__}: {error}".strip()
+    if isinstance(error, TIMEOUTS):
+        return "délai de réponse dépassé malgré les nouvelles tentatives"
+    if isinstance(error, DROPS):
+        return "connexion coupée malgré les nouvelles tentatives"
+    if isinstance(error, REFUSALS):
+        return "connexion refusée"
+    if isinstance(error, UNKNOWN_HOSTS):
+        return "hôte introuvable"
+    return f"{type(error).__name__} : {error}".strip()

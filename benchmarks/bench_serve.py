@@ -1,0 +1,265 @@
+"""Benchmark the public catalogue: `segur serve` against plain `datasette`, same file, same run.
+
+    python benchmarks/bench_serve.py                # builds a 10,000-solution catalogue
+    python benchmarks/bench_serve.py --db big.db    # reuses (or builds) this catalogue
+
+The catalogue is the replica's `--scale 10000` dataset written by the real store.
+Three servers answer in turn on 127.0.0.1 (never at the same time):
+
+* `segur serve` as deployed (immutable snapshot, response cache);
+* `segur serve --no-response-cache` (every answer computed: the snapshot, indexes and
+  the name index alone);
+* plain `datasette serve FILE` with its defaults (the reference of the issue).
+
+For each, 20 concurrent clients (asyncio + httpx) call, for a bounded time:
+
+* the look-up: `segur serve`'s canned query "Mon logiciel est-il référencé ?"
+  (`/catalogue/mon_logiciel_est_il_reference.json?nom=...`); plain datasette has no
+  such query, so it runs the closest plain SQL (`lower(editor) like '%nom%' or ...`,
+  which ignores neither accents nor spaces) through `/db.json?sql=...`;
+* the default faceted table page: `/catalogue/solutions` (facets couloir, dispositif,
+  vague, status; newest referencing first) and, for plain datasette, the same page
+  asked for with `?_facet=...&_sort_desc=referenced_on`.
+
+Names are drawn in turn from 200 editors and solutions of the catalogue. Reported:
+requests per second, p50 and p99 latency. Results also go to
+benchmarks/results/serve-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+SCALE = 10_000
+CLIENTS = 20
+SECONDS = 8.0
+MAX_REQUESTS = 20_000
+NAMES = 200
+TARGETS = {"lookup": 50.0, "faceted": 200.0}  # p99, milliseconds
+
+PLAIN_LOOKUP_SQL = """select solution, editor, version, status, couloir, dispositif, vague,
+referenced_on from solutions
+where lower(editor) like '%' || lower(:nom) || '%' or lower(solution) like '%' || lower(:nom) || '%'
+order by status, referenced_on desc"""
+FACETS = ("couloir", "dispositif", "vague", "status")
+
+
+def build_catalogue(path: Path, scale: int) -> None:
+    from catalogue.schema import open_db
+    from catalogue.store import record_run, start_run
+    from scraper.items import CrawlResult
+    from scraper.replica.dataset import build_dataset
+
+    dataset = build_dataset(state=1, scale=scale)
+    db = open_db(path)
+    run_id = start_run(db, "http://127.0.0.1:9/")
+    result = CrawlResult(
+        base_url="http://127.0.0.1:9/",
+        solutions=dataset.solutions,
+        candidates=dataset.candidates,
+        status="complete",
+        rows_expected=len(dataset.solutions),
+    )
+    record_run(db, run_id, result)
+    db.conn.close()
+
+
+def lookup_names(path: Path) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    editors = [row[0] for row in conn.execute("SELECT DISTINCT editor FROM solutions")]
+    solutions = [row[0] for row in conn.execute("SELECT DISTINCT solution FROM solutions")]
+    conn.close()
+    rng = random.Random(2024)
+    picked = rng.sample(editors, NAMES // 2) + rng.sample(solutions, NAMES // 2)
+    # Part of a name, lower case: what people type.
+    return [name.lower().split(" ")[0] if len(name) > 12 else name.lower() for name in picked]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, label: str, command: list[str], port: int):
+        self.label = label
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.label} exited with {self.process.returncode}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=5).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"{self.label} did not start")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(share * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+async def load(url_for, seconds: float, clients: int) -> dict:
+    """`clients` workers request `url_for(n)` until `seconds` or MAX_REQUESTS are spent."""
+    latencies: list[float] = []
+    errors = 0
+    counter = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        deadline = time.perf_counter() + seconds
+
+        async def worker():
+            nonlocal counter, errors
+            while time.perf_counter() < deadline and counter < MAX_REQUESTS:
+                counter += 1
+                url = url_for(counter)
+                started = time.perf_counter()
+                response = await client.get(url)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*[worker() for _ in range(clients)])
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+    }
+
+
+def scenarios(server: Server, names: list[str], plain_db: str | None) -> dict:
+    if plain_db is None:
+        lookup = f"{server.url}/catalogue/mon_logiciel_est_il_reference.json?nom="
+        faceted = f"{server.url}/catalogue/solutions"
+        lookup_url = lambda n: lookup + quote(names[n % len(names)])  # noqa: E731
+    else:
+        sql = quote(PLAIN_LOOKUP_SQL)
+        lookup_url = (  # noqa: E731
+            lambda n: f"{server.url}/{plain_db}.json?sql={sql}&nom={quote(names[n % len(names)])}"
+        )
+        facets = "&".join(f"_facet={facet}" for facet in FACETS)
+        faceted = f"{server.url}/{plain_db}/solutions?{facets}&_sort_desc=referenced_on"
+    # Warm-up: the first answers open connections and fill caches on every server alike.
+    asyncio.run(load(lambda n: faceted, 1.0, 2))
+    asyncio.run(load(lookup_url, 1.0, 2))
+    return {
+        "lookup": asyncio.run(load(lookup_url, SECONDS, CLIENTS)),
+        "faceted": asyncio.run(load(lambda n: faceted, SECONDS, CLIENTS)),
+    }
+
+
+def print_table(results: dict) -> None:
+    header = f"{'server':<34} {'page':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    print(header)
+    print("-" * len(header))
+    for label, pages in results.items():
+        for page, numbers in pages.items():
+            print(
+                f"{label:<34} {page:<8} {numbers['requests_per_second']:>8} "
+                f"{numbers['p50_ms']:>8} {numbers['p99_ms']:>8} {numbers['errors']:>7}"
+            )
+    print()
+    served = results["segur serve"]
+    for page, target in TARGETS.items():
+        verdict = "met" if served[page]["p99_ms"] < target else "MISSED"
+        print(f"target {page} p99 < {target:g} ms: {verdict} ({served[page]['p99_ms']} ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, help="catalogue to use (built when missing)")
+    parser.add_argument("--scale", type=int, default=SCALE)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    path = args.db or folder / "catalogue.db"
+    if not path.exists():
+        print(f"building a {args.scale}-solution catalogue in {path} ...", flush=True)
+        started = time.perf_counter()
+        build_catalogue(path, args.scale)
+        print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
+    names = lookup_names(path)
+    segur = [sys.executable, "-m", "catalogue.cli", "serve", "--db", str(path), "-q"]
+    servers = [
+        ("segur serve", lambda port: [*segur, "--port", str(port)], None),
+        (
+            "segur serve --no-response-cache",
+            lambda port: [*segur, "--port", str(port), "--no-response-cache"],
+            None,
+        ),
+        (
+            "plain datasette",
+            lambda port: [sys.executable, "-m", "datasette", "serve", str(path), "--port", str(port)],
+            path.stem,
+        ),
+    ]
+    results = {}
+    for label, command, plain_db in servers:
+        port = free_port()
+        print(f"{label}: {CLIENTS} clients, {SECONDS:g} s per page ...", flush=True)
+        server = Server(label, command(port), port)
+        try:
+            results[label] = scenarios(server, names, plain_db)
+        finally:
+            server.stop()
+    print()
+    print_table(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    output = RESULTS / f"serve-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    output.write_text(
+        json.dumps(
+            {"scale": args.scale, "clients": CLIENTS, "seconds": SECONDS, "results": results},
+            indent=2,
+        )
+    )
+    print(f"\nresults: {output}")
+
+
+if __name__ == "__main__":
+    main()

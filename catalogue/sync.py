@@ -1,0 +1,88 @@
+"""One sync: take the lock, crawl the site, store the run in one transaction."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+from contextlib import contextmanager
+
+from catalogue.lock import sync_lock
+from catalogue.schema import open_db
+from catalogue.store import RunSummary, fail_run, record_run, start_run
+
+INTERRUPTED = "Synchronisation interrompue avant la fin."
+
+
+class StorageError(Exception):
+    """The catalogue could not be opened or written."""
+
+
+class Interrupted(Exception):
+    """SIGTERM or Ctrl-C arrived before the crawl was under way."""
+
+
+def run_sync(
+    db_path: str,
+    base_url: str,
+    delay: float = 1.0,
+    timeout: float = 30.0,
+    retries: int = 3,
+    progress=None,
+) -> RunSummary:
+    """Crawl `base_url` and store what was read in the catalogue at `db_path`.
+
+    Raises LockHeld when another sync runs, StorageError when the catalogue
+    cannot be written (the run, if started, is then recorded as failed),
+    Interrupted when stopped before the crawl began. A crawl stopped by a
+    signal is stored as a failed run: entries stay as they were.
+    """
+    try:
+        with sync_lock(db_path):
+            return crawl_and_store(db_path, base_url, delay, timeout, retries, progress)
+    except OSError as error:  # only the lock file's: crawl_and_store converts its own
+        raise StorageError(str(error)) from error
+
+
+def crawl_and_store(db_path, base_url, delay, timeout, retries, progress) -> RunSummary:
+    from scraper.crawl import crawl  # imports Scrapy: only when a sync runs
+
+    try:
+        db = open_db(db_path)
+        run_id = start_run(db, base_url)
+    except (sqlite3.Error, OSError) as error:
+        raise StorageError(str(error)) from error
+    try:
+        with interrupt_on_sigterm():
+            result = crawl(base_url, delay, timeout, retries, progress=progress)
+        return record_run(db, run_id, result)
+    except (Interrupted, KeyboardInterrupt):
+        fail_run(db, run_id, INTERRUPTED)
+        raise Interrupted(INTERRUPTED) from None
+    except (sqlite3.Error, OSError) as error:
+        fail_run_quietly(db, run_id, f"Écriture impossible : {error}")
+        raise StorageError(str(error)) from error
+    except BaseException as error:
+        fail_run_quietly(db, run_id, f"Erreur inattendue : {error}")
+        raise
+
+
+@contextmanager
+def interrupt_on_sigterm():
+    """Until the crawl installs its own handler, SIGTERM interrupts the sync
+    instead of killing it with its run left open."""
+
+    def interrupt(signum, frame):
+        raise Interrupted(INTERRUPTED)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def fail_run_quietly(db, run_id: int, reason: str) -> None:
+    try:
+        fail_run(db, run_id, reason)
+    except sqlite3.Error:
+        pass  # the disk may be what failed; the next start_run closes the run

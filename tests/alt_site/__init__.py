@@ -1,0 +1,45 @@
+"""Alternative renderings of the ANS site, written from the contract (ans-site.md section 4)
+only, to prove `segur sync` reads markup it was never tuned to.
+
+Each rendering is a complete site (robots.txt, listing with result line, pager and dispositif
+facets, the paged news listing, the candidate articles) over the replica's dataset, served by
+`AltServer`, a `ReplicaServer` with the replica's faults and request log:
+
+    from tests.alt_site import RENDERINGS, AltServer
+
+    with AltServer(RENDERINGS["definitions"], state=1) as server:
+        ...  # segur sync --base-url server.url
+
+1. "bootstrap" (bootstrap.py), 2. "headerless" (headerless.py), 3. "definitions"
+(definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py): each
+module's docstring says what it stresses. 6. broken.py: layouts the contract does not cover.
+"""
+
+from .bootstrap import Bootstrap
+from .broken import RenamedLabels, ShortPage, Unlabelled, UnlabelledArticles
+from .common import Rendering
+from .definitions import Definitions
+from .headerless import Headerless
+from .multilingual import Multilingual
+from .plaintext import PlainText
+from .server import AltServer, AltSite, dataset, truth_solutions
+
+RENDERINGS: dict[str, Rendering] = {
+    rendering.name: rendering
+    for rendering in (Bootstrap(), Headerless(), Definitions(), PlainText(), Multilingual())
+}
+BROKEN: dict[str, Rendering] = {
+    rendering.name: rendering
+    for rendering in (Unlabelled(), RenamedLabels(), ShortPage(), UnlabelledArticles())
+}
+
+__all__ = [
+    "BROKEN",
+    "RENDERINGS",
+    "AltServer",
+    "AltSite",
+    "Bootstrap",
+    "Rendering",
+    "dataset",
+    "truth_solutions",
+]

@@ -1,0 +1,139 @@
+"""Catalogues and servers for the serving tests (test_serve_*.py, test_browser.py).
+
+Catalogues are written by the real store (`catalogue.store`) from the replica's
+dataset (the truth the replica serves), plus a few hand-made records, so the
+served rows are exactly what a sync would have stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from catalogue.schema import open_db
+from catalogue.store import fail_run, record_run, start_run
+from scraper.items import CandidateRecord, CrawlResult, SolutionRecord
+from scraper.replica.dataset import build_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NET_SOINS = SolutionRecord(
+    editor="NET SOINS SAS",
+    solution="Net Soins",
+    version="3.2",
+    couloir="Social et médico-social",
+    dispositif="DUI MS1 PA/PH/DOM",
+    vague=1,
+    referenced_on="2023-02-01",
+)
+SCRIPT_SOLUTION = "Planning Soins <script>alert('x')</script>"  # in the replica's dataset
+EXTRA_CANDIDATE = CandidateRecord(
+    editor="ÉDITIONS DU LAC",
+    solution="Lac Dossier",
+    dispositif="DUI MS2 PDS",
+    status="Candidat",
+    applied_on="2023-01-20",
+)
+
+
+def crawl_result(state: int, *, extra=(NET_SOINS,), status: str = "complete") -> CrawlResult:
+    dataset = build_dataset(state=state)
+    solutions = list(dataset.solutions) + list(extra)
+    return CrawlResult(
+        base_url="http://127.0.0.1:9/",
+        solutions=solutions,
+        candidates=list(dataset.candidates) + [EXTRA_CANDIDATE],
+        status=status,
+        rows_expected=len(solutions),
+    )
+
+
+def store_run(path: Path, result: CrawlResult, *, now: str | None = None) -> int:
+    db = open_db(path)
+    try:
+        run_id = start_run(db, result.base_url, now=now)
+        record_run(db, run_id, result, now=now)
+        return run_id
+    finally:
+        db.conn.close()
+
+
+def store_failed_run(path: Path, reason: str, *, now: str | None = None) -> int:
+    db = open_db(path)
+    try:
+        run_id = start_run(db, "http://127.0.0.1:9/", now=now)
+        fail_run(db, run_id, reason, now=now)
+        return run_id
+    finally:
+        db.conn.close()
+
+
+def build_catalogue(path: Path, states=(1, 2)) -> Path:
+    """Runs of the replica's states, one complete run each, a day apart."""
+    for day, state in enumerate(states, start=1):
+        store_run(path, crawl_result(state), now=f"2025-06-{day:02d}T02:00:00+00:00")
+    return path
+
+
+def count_referenced(path: Path) -> int:
+    db = open_db(path)
+    try:
+        return db.execute("SELECT count(*) FROM solutions WHERE status = 'referenced'").fetchone()[0]
+    finally:
+        db.conn.close()
+
+
+def get(datasette, path: str):
+    """GET through Datasette's test client, from synchronous tests."""
+    return asyncio.run(datasette.client.get(path))
+
+
+class ServeProcess:
+    """`segur serve` (or another command printing its URL) in a subprocess on 127.0.0.1."""
+
+    URL = re.compile(r"(http://127\.0\.0\.1:\d+/)")
+
+    def __init__(self, args: list[str], *, timeout: float = 60):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "catalogue.cli", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.output: list[str] = []
+        self.url = self._wait_for_url(timeout)
+
+    def _wait_for_url(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                if self.process.poll() is not None:
+                    raise AssertionError(
+                        f"server exited {self.process.returncode}: {self.process.stderr.read()}"
+                    )
+                continue
+            self.output.append(line)
+            match = self.URL.search(line)
+            if match and ("served on" in line or "serving" in line):
+                return match.group(1)
+        raise AssertionError(f"no URL printed within {timeout}s: {''.join(self.output)}")
+
+    def stop(self, sig=None) -> tuple[int, str, str]:
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(sig or signal.SIGINT)
+        try:
+            out, err = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate()
+        return self.process.returncode, "".join(self.output) + out, err
