@@ -48,9 +48,11 @@ def crawl(
 
 @contextmanager
 def stop_on_signals(collector: RunCollector):
-    """SIGTERM or Ctrl-C stops the crawl at once. Scrapy's own handlers would
-    wait for pages in flight, but an interrupted run is recorded as failed and
-    stores nothing, so there is nothing to wait for."""
+    """SIGTERM or Ctrl-C stops the crawl at once. Scrapy's own handlers (and a
+    plain reactor.stop) wait for the pages in flight, possibly for minutes;
+    an interrupted run is recorded as failed and stores nothing, so there is
+    nothing to wait for: the reactor is crashed, not stopped, and the process
+    ends right after recording the run."""
     from twisted.internet import reactor  # the one Scrapy installed
 
     def stop(signum, frame):
@@ -59,7 +61,7 @@ def stop_on_signals(collector: RunCollector):
 
     def stop_reactor():
         if reactor.running:
-            reactor.stop()
+            reactor.crash()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -67,6 +69,8 @@ def stop_on_signals(collector: RunCollector):
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if collector.stopped_by_signal and reactor.threadpool is not None:
+            reactor.threadpool.stop()  # a crashed reactor leaves its threads running
 
 
 def print_progress(done: int, expected: int) -> None:

@@ -48,6 +48,15 @@ def clean_text(text: str | None) -> str:
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+
+
+def straight_apostrophes(text: str) -> str:
+    """Typographic apostrophes as the plain one: "L’ATELIER" -> "L'ATELIER". Editors
+    type either; the catalogue stores one spelling. Other punctuation is kept."""
+    return text.translate(_APOSTROPHES)
+
+
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

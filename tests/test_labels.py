@@ -112,7 +112,10 @@ def test_a_label_naming_two_fields_is_refused():
         ("Date de dépôt du dossier", "applied_on"),
         ("Numéro de version technique du logiciel", "version"),
         ("Raison sociale de l'éditeur", "editor"),
+        ("Éditeur du logiciel médical", "editor"),
+        ("Couloir de référencement", "couloir"),
         ("Versions antérieures", None),
+        ("Solution alternative", None),
         ("Solutionneur", None),
     ],
 )

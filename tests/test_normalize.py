@@ -15,6 +15,7 @@ from scraper.normalize import (
     parse_result_count,
     parse_vague,
     split_trailing_count,
+    straight_apostrophes,
 )
 
 
@@ -123,3 +124,7 @@ def test_split_trailing_count():
     )
     assert split_trailing_count("MS2 PDE (1\u00a0234)") == ("MS2 PDE", 1234)
     assert split_trailing_count("DRIMbox") == ("DRIMbox", None)
+
+
+def test_straight_apostrophes_keeps_other_punctuation():
+    assert straight_apostrophes("L’ATELIER – « SOIN » ‘x’") == "L'ATELIER – « SOIN » 'x'"

@@ -261,3 +261,26 @@ def test_news_listing_last_page():
 def test_news_listing_accepts_accentless_title():
     html = '<body><a href="/actualites/x">LISTE DES EDITEURS CANDIDATS AU REFERENCEMENT</a></body>'
     assert [a.url for a in parse_news_listing(html, NEWS_URL).articles] == [SITE + "/actualites/x"]
+
+
+def test_figure_caption_names_the_dispositif():
+    body = "<figure>" + table("<tr><td>A</td><td>B</td></tr>") + "<figcaption>MS2 PDS</figcaption>"
+    assert dispositifs(body + "</figure>") == ["DUI MS2 PDS"]
+
+
+def test_wysiwyg_table_with_header_in_tbody_and_merged_editor_cell():
+    body = """<h3>Protection de l'enfance</h3><table><tbody>
+    <tr><td><p><strong>Nom de l'éditeur</strong></p></td><td><p><strong>Solution</strong></p></td>
+    <td><p><strong>Date de dépôt du dossier</strong></p></td></tr>
+    <tr><td rowspan="2">ASE SOLUTIONS</td><td>Protection</td><td>3 janv. 2023</td></tr>
+    <tr><td>Protection+</td><td>4 janv. 2023</td></tr></tbody></table>"""
+    assert [(r.editor, r.solution, r.dispositif, r.applied_on) for r in read(body).records] == [
+        ("ASE SOLUTIONS", "Protection", "DUI MS2 PDE", "2023-01-03"),
+        ("ASE SOLUTIONS", "Protection+", "DUI MS2 PDE", "2023-01-04"),
+    ]
+
+
+def test_typographic_apostrophes_are_stored_straight():
+    rows = "<tr><td>L’ÉCHELLE DES ENFANTS</td><td>Échelle’PDE</td></tr>"
+    (record,) = read(table(rows)).records
+    assert (record.editor, record.solution) == ("L'ÉCHELLE DES ENFANTS", "Échelle'PDE")

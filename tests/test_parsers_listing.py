@@ -825,3 +825,13 @@ def test_table_rows_of_label_value_pairs_are_not_a_header():
         "<table>" + row.format("MIPS", "Glims", "10") + row.format("CGM", "Molis", "4") + "</table>"
     )
     assert triples(body) == [("MIPS", "Glims", "10"), ("CGM", "Molis", "4")]
+
+
+def test_unclosed_table_markup_is_read():
+    body = "<table><tr><th>Éditeur<th>Solution<th>Version<tr><td>MIPS<td>Glims<td>10</table>"
+    assert triples(body) == [("MIPS", "Glims", "10")]
+
+
+def test_empty_document_is_unreadable_not_empty():
+    listing = parse_listing("", URL)
+    assert (listing.announced, listing.records, listing.next_url) == (None, [], None)

@@ -297,6 +297,13 @@ def test_candidate_articles():
     assert len(STATE_1.news) == 25 and all(a in STATE_1.news for a in STATE_1.articles)
 
 
+def test_referenced_candidates_are_listed_among_the_solutions():
+    listed = {(r.editor, r.solution, r.dispositif) for r in STATE_1.solutions}
+    referenced = [c for c in STATE_1.candidates if c.status == "Référencé"]
+    assert len(referenced) >= 5
+    assert all((c.editor, c.solution, c.dispositif) in listed for c in referenced)
+
+
 def _natural(records):
     return {(r.editor, r.solution, r.version): r for r in records}
 
@@ -352,13 +359,13 @@ def test_state_2_differs_from_state_1_exactly_as_documented():
 
 def test_scale_generates_n_rows_plus_the_fixed_ones_deterministically():
     scaled = build_dataset(scale=500)
-    assert len(scaled.solutions) == 500 + scaled.fixed_count == 500 + 31
+    assert len(scaled.solutions) == 500 + scaled.fixed_count == 500 + 38
     assert {r.solution for r in STATE_1.solutions if r.dispositif == "SGL"} <= {
         r.solution for r in scaled.solutions
     }
     assert scaled.solutions == build_dataset(scale=500).solutions
     assert len({r.key for r in scaled.solutions}) == len(scaled.solutions)
-    assert len(build_dataset(scale=0).solutions) == 31
+    assert len(build_dataset(scale=0).solutions) == 38
     scaled_2 = build_dataset(state=2, scale=500)
     assert len(scaled_2.solutions) == len(scaled.solutions) + 3
 
@@ -458,21 +465,33 @@ def test_cards_and_lines_omit_couloir_and_dispositif():
                     "Raison sociale",
                     "Nom commercial",
                 }
-                assert "1er " in " ".join(text(dd) for dd in doc.xpath("//dd")) or any(
-                    r.referenced_on.endswith("-01") for r in STATE_1.solutions[20:]
-                )
+
+
+@pytest.mark.parametrize(
+    "rendering, shown",
+    [("table", "01/06/2023"), ("cards", "1er juin 2023"), ("lines", "2023-06-01")],
+)
+def test_each_rendering_prints_dates_its_own_way(rendering, shown):
+    with ReplicaServer(rendering=rendering) as server:
+        doc = page(f"{server.url}{LISTING_PATH}?field_logiciel_nom_value=Kaduc%C3%A9e")
+    assert [row[:3] for row in rows_of(doc, rendering)] == [
+        ("MY HEALTH-LA SANTÉ DANS LA POCHE", "Kaducée", "1.32.0")
+    ]
+    assert shown in doc.text_content()
 
 
 def test_large_counts_are_grouped_with_spaces():
+    total = 1234 + STATE_1.fixed_count
+    thousands, rest = divmod(total, 1000)
     expected = {
-        "table": "1\u00a0265 résultats",
-        "cards": "1\u202f265 résultats",
-        "lines": "sur 1 265 résultats",
+        "table": f"{thousands}\u00a0{rest:03d} résultats",
+        "cards": f"{thousands}\u202f{rest:03d} résultats",
+        "lines": f"sur {thousands} {rest:03d} résultats",
     }
     for rendering, phrase in expected.items():
         with ReplicaServer(rendering=rendering, scale=1234) as server:
             status, _, body = fetch(server.url + LISTING_PATH)
-            assert phrase in lxml.html.fromstring(body).text_content()
+            assert status == 200 and phrase in lxml.html.fromstring(body).text_content()
 
 
 def test_page_size_option_and_page_past_the_end():
@@ -538,9 +557,13 @@ def test_english_copies_and_off_site_links_exist(table_server):
 
 
 def test_unknown_pages_are_404(table_server):
-    for path in ("/nothing", "/actualites/no-such-article", "/en/nothing"):
+    for path, phrase in (
+        ("/nothing", "Page introuvable"),
+        ("/actualites/no-such-article", "Page introuvable"),
+        ("/en/nothing", "Page not found"),
+    ):
         status, _, body = fetch(table_server.url + path)
-        assert status == 404 and "introuvable" in body or "not found" in body
+        assert status == 404 and phrase in body
 
 
 def test_script_in_a_name_is_escaped(served):

@@ -14,6 +14,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import lxml.html
 import pytest
@@ -86,13 +87,16 @@ def by_key(records, fields) -> dict[str, dict]:
 def differences(stored: dict[str, dict], truth: dict[str, dict], fields, limit=12) -> list[str]:
     """Readable differences between stored rows and the truth, empty when they are equal."""
     lines = [f"missing {key} {truth[key]}" for key in sorted(truth.keys() - stored.keys())]
-    lines += [f"unexpected {key} {_pick(stored[key], fields)}"
-              for key in sorted(stored.keys() - truth.keys())]
+    lines += [
+        f"unexpected {key} {_pick(stored[key], fields)}"
+        for key in sorted(stored.keys() - truth.keys())
+    ]
     for key in sorted(truth.keys() & stored.keys()):
         for name in fields:
             if stored[key][name] != truth[key][name]:
-                lines.append(f"{key}: {name} stored {stored[key][name]!r}, "
-                             f"truth {truth[key][name]!r}")
+                lines.append(
+                    f"{key}: {name} stored {stored[key][name]!r}, truth {truth[key][name]!r}"
+                )
     if len(lines) > limit:
         lines = lines[:limit] + [f"... and {len(lines) - limit} more"]
     return lines
@@ -255,18 +259,24 @@ def listing_text(site: AltSite, query: str) -> str:
 def test_each_rendering_states_its_total_and_pages_every_row_once(name):
     """Guards the harness: every facet's pages, walked by `page`, hold its rows exactly once,
     and each page's text states the facet's total as the contract says."""
-    rendering = RENDERINGS[name]
-    site = AltSite(rendering, dataset(1))
-    for facet in site.facets("dsr_solutions", None):
-        query = f"?f%5B0%5D=dsr_solutions%3A{facet.value}"
-        view = site.listing("fr", [("f[0]", f"dsr_solutions:{facet.value}")])
+    site = AltSite(RENDERINGS[name], dataset(1))
+    entry = site.listing("fr", [])
+    facets = entry.dispositif_facets + entry.couloir_facets + entry.vague_facets
+    assert {f.name for f in entry.dispositif_facets} >= {r.dispositif for r in site.solutions}
+    for facet in facets:
+        param = ("f[0]", f"{facet.field}:{facet.value}")
+        view = site.listing("fr", [param])
         rows = []
         for page in range(view.page_count):
-            rows += site.listing("fr", [*view.params, ("page", str(page))]).rows
-            text = listing_text(site, f"{query}&page={page}")
+            rows += site.listing("fr", [param, ("page", str(page))]).rows
+            text = listing_text(site, "?" + urlencode([param, ("page", page)]))
             counts = [m.group(1) for m in RESULT_LINE.finditer(text)]
             assert counts, text[:300]
             assert int(re.sub(r"\s", "", counts[-1] or "0")) == facet.count
-        assert [r.key for r in rows] == [
-            r.key for r in site.solutions if r.dispositif == facet.name
+        wanted = [
+            r.key for r in site.solutions if str(getattr(r, FIELD[facet.field])) == facet.name
         ]
+        assert [r.key for r in rows] == wanted
+
+
+FIELD = {"dsr_solutions": "dispositif", "couloir": "couloir", "vague": "vague"}

@@ -7,12 +7,16 @@ A label is recognised by its words only (see `labels`), in three shapes:
 * a text node that is only the label ("Éditeur :" before a `<br>` or a link);
 * "Label : valeur" text, possibly several in one text node.
 
-Pairs are then grouped into rows without looking at classes: each occurrence of
-the key field (the required field printed most often, normally "solution") climbs
-to the largest ancestor that holds no other occurrence; that ancestor is its row.
-When those ancestors hold nothing but the key pair, the rows are flat (one big
-`<dl>`, a run of `<p>`): a new row starts when a field the row already has comes
-again.
+An element whose children are nothing but labels is the header row of a table built
+from other elements than `<table>` (`<div role="row">`, a `<li>` of `<span>`s): the
+rows of the same width after it are read by column, like a table.
+
+The other pairs are grouped into rows without looking at classes: each occurrence of
+a key field (editor, solution or version: whichever gathers most pairs) climbs to the
+largest ancestor that holds no other occurrence; that ancestor is its row. When those
+ancestors hold nothing but the key pair, the rows are flat (one big `<dl>`, a run of
+`<p>`): a new row starts when a field the row already has comes again. Pairs outside
+every row (page-level text) are no row.
 """
 
 from __future__ import annotations
@@ -40,7 +44,12 @@ from scraper.parsers.common import (
     skipped,
     tags,
 )
-from scraper.parsers.labels import MULTI_VALUED_FIELDS, LabelTable, field_for_label
+from scraper.parsers.labels import (
+    HEADER_KEYS_NEEDED,
+    MULTI_VALUED_FIELDS,
+    LabelTable,
+    field_for_label,
+)
 from scraper.parsers.tables import TableReader
 
 _NEVER_LABELS = frozenset({*HEADING_TAGS, "a", "caption", "dd", "title"})
@@ -52,7 +61,6 @@ _ALNUM = re.compile(r"\w")
 _LEADING_JUNK = re.compile(r"^(?:[:：]\s*|[–—|•·-]\s+)+")
 _TRAILING_JUNK = re.compile(r"\s+[–—|;,•·/-]+$")
 _UNKNOWN_LABEL_LENGTH = 40
-_TABLE_KEYS_NEEDED = 2  # a header row must name two of editor, solution, version
 _HEADER_CLIMB = 3
 
 
@@ -493,10 +501,10 @@ def _implicit_table_rows(
 ) -> tuple[list[BlockRow], set[int]]:
     """Rows of tables built from other elements than `<table>`, and the ids of the
     elements read that way."""
-    reader = TableReader(labels, key_fields, _TABLE_KEYS_NEEDED)
+    reader = TableReader(labels, key_fields, HEADER_KEYS_NEEDED)
     rows: list[BlockRow] = []
     read: set[int] = set()
-    for header in finder.header_rows(key_fields, _TABLE_KEYS_NEEDED):
+    for header in finder.header_rows(key_fields, HEADER_KEYS_NEEDED):
         body = finder.rows_under_header(header)
         if not body:
             continue

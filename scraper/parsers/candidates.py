@@ -20,6 +20,7 @@ from scraper.items import CandidateRecord
 from scraper.normalize import clean_text, fold, parse_date
 from scraper.parsers.common import (
     HEADING_TAGS,
+    Notes,
     Value,
     base_url,
     inside,
@@ -30,10 +31,10 @@ from scraper.parsers.common import (
     page_heading,
     page_number,
     result_count,
+    tags,
     text_of,
 )
 from scraper.parsers.labels import CANDIDATE
-from scraper.parsers.listing import Notes
 from scraper.parsers.tables import header_tables
 from scraper.vocabulary import (
     find_dispositifs,
@@ -222,11 +223,19 @@ def _in_bold(string: PageElement, paragraph: Tag) -> bool:
     return False
 
 
+def _captions(table: Tag) -> list[Tag]:
+    captions = [c for c in table.children if isinstance(c, Tag) and c.name == "caption"]
+    figure = table.find_parent("figure")
+    if figure is not None:
+        captions += [c for c in tags(figure, "figcaption") if c.find_parent("figure") is figure]
+    return captions
+
+
 def _heading_dispositif(table: Tag) -> str | None:
-    """What the headings titling a table name: its caption, then the headings above
-    it in the outline (nearest first, each strictly higher in rank than the last)."""
-    caption = table.find("caption")
-    if caption is not None and caption.find_parent("table") is table:
+    """What the headings titling a table name: its caption (or the caption of the
+    `<figure>` holding it), then the headings above it in the outline (nearest first,
+    each strictly higher in rank than the last)."""
+    for caption in _captions(table):
         named = dispositif_named(text_of(caption))
         if named is not None:
             return named

@@ -15,7 +15,13 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PageElement
 
-from scraper.normalize import clean_text, fold, parse_result_count, split_trailing_count
+from scraper.normalize import (
+    clean_text,
+    fold,
+    parse_result_count,
+    split_trailing_count,
+    straight_apostrophes,
+)
 
 # Never read: code, form controls, embedded objects, the document head.
 SKIPPED_TAGS = frozenset(
@@ -213,7 +219,7 @@ class Value:
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> Value:
-        kept = tuple(line for line in (clean_text(x) for x in lines) if line)
+        kept = tuple(line for line in (straight_apostrophes(clean_text(x)) for x in lines) if line)
         return cls(" ".join(kept), kept)
 
     @property
@@ -248,6 +254,17 @@ def lowest_common_ancestor(nodes: list[PageElement]) -> Tag | None:
             depth += 1
         common = common[:depth]
     return common[-1] if common else None
+
+
+class Notes:
+    """Problem notes for a page, without duplicates."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+
+    def add(self, note: str) -> None:
+        if note not in self.problems:
+            self.problems.append(note)
 
 
 # ---------------------------------------------------------------- page facts

@@ -89,12 +89,14 @@ CANDIDATE_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 REQUIRED_FIELDS = ("editor", "solution", "version")
+HEADER_KEYS_NEEDED = 2  # a listing header row names at least two of the required fields
 MULTI_VALUED_FIELDS = frozenset({"distributors", "pilots"})
 
 _NUMERO = re.compile(r"(?<![a-z0-9])(?:n\s*[°º]|no\.?|num\.?|numero)\s*(?=de\b|d')")
 _PLURAL_MARK = re.compile(r"\((?:e|s|es|x)\)")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _LONGEST_LABEL = 80
+_COMPLEMENT = re.compile(r"(?:de|du|des|d)\b")
 
 
 def label_form(text: str | None) -> str:
@@ -164,8 +166,9 @@ def _lookup(text: str, table_name: str) -> str | None:
 
 def field_for_header(text: str | None, table: LabelTable = LISTING) -> str | None:
     """Like `field_for_label`, for a table's column header, which may also lengthen a
-    label of several words: "Date de dépôt du dossier" names `applied_on` as "Date de
-    dépôt" does. One-word labels must match whole ("Versions antérieures" is no version)."""
+    label: "Date de dépôt du dossier" names `applied_on` as "Date de dépôt" does. A
+    one-word label only lengthens with a complement ("Éditeur du logiciel"), so
+    "Versions antérieures" is no version."""
     field = field_for_label(text, table)
     if field or not text or len(text) > _LONGEST_LABEL:
         return field
@@ -177,6 +180,7 @@ def _prefix_lookup(form: str, table_name: str) -> str | None:
     matches = [
         (len(label), field)
         for label, field in _TABLES[table_name].index.items()
-        if " " in label and form.startswith(label + " ")
+        if form.startswith(label + " ")
+        and (" " in label or _COMPLEMENT.match(form, len(label) + 1))
     ]
     return max(matches)[1] if matches else None

@@ -3,8 +3,16 @@
 `parse_listing(html, url, context)` reads one page. Rows come from tables read by
 their header row and from blocks whose values follow their labels; what a row does
 not say (couloir, dispositif, vague) comes from `context` (the facet used to reach
-the page) and the page heading. Rows lacking editor, solution or version are not
-records: they are counted in `invalid_rows`.
+the page), else from the page itself: the facet its URL applies (read from that facet's
+link text on the page) and the vague its heading names. Rows lacking editor, solution or version are not
+records: they are counted in `invalid_rows`. A row printed twice identically on a page
+(desktop and mobile markup) is one record.
+
+Values are normalised: text cleaned (never unescaped twice: "<script>" in a name stays
+text), dates to ISO, vague to an int, dispositif and couloir to the canonical vocabulary
+(an unknown name is kept as printed, with a note in `problems`), versions and reference
+numbers as printed (the 10-hex-digit ANS number in lower case), list fields joined with
+", ".
 """
 
 from __future__ import annotations
@@ -19,8 +27,10 @@ from scraper.normalize import clean_text, find_vague, fold, parse_date, parse_va
 from scraper.parsers.blocks import block_rows
 from scraper.parsers.common import (
     FacetLink,
+    Notes,
     Value,
     facet_links,
+    facet_params,
     ignored_regions,
     make_soup,
     next_page_url,
@@ -29,11 +39,10 @@ from scraper.parsers.common import (
     result_count,
     skipped,
 )
-from scraper.parsers.labels import LISTING, REQUIRED_FIELDS
+from scraper.parsers.labels import HEADER_KEYS_NEEDED, LISTING, REQUIRED_FIELDS
 from scraper.parsers.tables import header_tables
 from scraper.vocabulary import couloir_of, resolve_couloir, resolve_dispositif
 
-_TABLE_KEYS_NEEDED = 2  # a header must name two of editor, solution, version
 _REFERENCE_NUMBER = re.compile(r"^[0-9a-fA-F]{10}$")
 
 
@@ -46,6 +55,7 @@ class Facet:
     url: str  # absolute URL of the link
     dispositif: str | None  # canonical dispositif named by the label
     couloir: str | None  # canonical couloir (of the dispositif, or named by the label)
+    vague: int | None = None  # for a vague facet ("Vague 1 (240)"): the vague it names
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,7 @@ class ListingPage:
     next_url: str | None
     page_number: int
     facets: list[Facet]
-    vague: int | None  # vague named by the page heading
+    vague: int | None  # vague named by the page heading, else by the page's active facet
     invalid_rows: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -79,34 +89,58 @@ class _Row:
 def parse_listing(html: str, url: str, context: RowContext | None = None) -> ListingPage:
     soup = make_soup(html)
     links = facet_links(soup, url)
+    facets = [facet_from_link(link) for link in links]
+    own = page_facts(facets, url, heading_vague(soup))
     page = ListingPage(
         url=url,
         announced=result_count(soup),
         records=[],
         next_url=next_page_url(soup, url),
         page_number=page_number(url),
-        facets=[facet_from_link(link) for link in links],
-        vague=heading_vague(soup),
+        facets=facets,
+        vague=own.vague,
     )
+    context = merged(context or RowContext(), own)
     rows = _read_rows(soup, links, page.problems, read_forms=False)
     if not rows and soup.find("form") is not None:
         # Some themes wrap the whole view in its filter form: read it after all.
         rows = _read_rows(soup, links, page.problems, read_forms=True)
     notes = Notes(page.problems)
+    seen: set[SolutionRecord] = set()
     duplicates = 0
     for number, row in enumerate(rows, start=1):
-        record = solution_record(row.values, row.hints, context or RowContext(), page, notes)
+        record = solution_record(row.values, row.hints, context, page, notes)
         if record is None:
             page.invalid_rows += 1
             missing = [f for f in REQUIRED_FIELDS if _text(row.values, f) is None]
             notes.add(f"row {number}: no {', '.join(missing)}")
-        elif record in page.records:
+        elif record in seen:
             duplicates += 1  # a theme printing each row twice (e.g. desktop and mobile)
         else:
+            seen.add(record)
             page.records.append(record)
     if duplicates:
         notes.add(f"{duplicates} rows repeated identically on the page were read once")
     return page
+
+
+def page_facts(facets: list[Facet], url: str, heading: int | None) -> RowContext:
+    """What a page says about itself: the vague of its heading, and the labels of the
+    facets its URL applies (their links are on the page, e.g. "(-) DPI" to remove one)."""
+    active = [f for f in facets if (f.name, f.value) in facet_params(url)]
+    dispositif = next((f.dispositif for f in active if f.dispositif), None)
+    couloir = couloir_of(dispositif) or next((f.couloir for f in active if f.couloir), None)
+    vague = heading if heading is not None else next((f.vague for f in active if f.vague), None)
+    return RowContext(couloir, dispositif, vague)
+
+
+def merged(first: RowContext, then: RowContext) -> RowContext:
+    """`first`'s facts, completed by `then`'s."""
+    return RowContext(
+        first.couloir or then.couloir,
+        first.dispositif or then.dispositif,
+        _first_known(first.vague, then.vague),
+    )
 
 
 def heading_vague(soup: BeautifulSoup) -> int | None:
@@ -118,19 +152,19 @@ def heading_vague(soup: BeautifulSoup) -> int | None:
 
 def facet_from_link(link: FacetLink) -> Facet:
     """A facet with the dispositif or couloir its label names (never its value)."""
-    dispositif = couloir = None
-    if _is_couloir_facet(link.name):
+    dispositif = couloir = vague = None
+    kind = fold(link.name)
+    if "vague" in kind:
+        vague = parse_vague(link.label)
+    elif "couloir" in kind or "categorie" in kind:
         couloir = resolve_couloir(link.label)
     else:
         found = resolve_dispositif(link.label)
         if found is not None:
             dispositif, couloir = found.name, found.couloir
-    return Facet(link.name, link.value, link.label, link.count, link.url, dispositif, couloir)
-
-
-def _is_couloir_facet(name: str) -> bool:
-    folded = fold(name)
-    return "couloir" in folded or "categorie" in folded
+    return Facet(
+        link.name, link.value, link.label, link.count, link.url, dispositif, couloir, vague
+    )
 
 
 def _read_rows(
@@ -144,7 +178,7 @@ def _read_rows(
 
     rows: list[_Row] = []
     notes = Notes(problems)
-    for table in header_tables(root, LISTING, REQUIRED_FIELDS, _TABLE_KEYS_NEEDED, skip):
+    for table in header_tables(root, LISTING, REQUIRED_FIELDS, HEADER_KEYS_NEEDED, skip):
         ignored.update(id(element) for element in (table.element, *table.extra_elements))
         for header in table.unknown_headers:
             notes.add(f"unknown column {header!r}")
@@ -163,17 +197,6 @@ def hints_from_text(text: str | None) -> RowContext:
     dispositif = resolve_dispositif(text)
     couloir = dispositif.couloir if dispositif else resolve_couloir(text)
     return RowContext(couloir, dispositif.name if dispositif else None, find_vague(text))
-
-
-class Notes:
-    """Problem notes without duplicates."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-
-    def add(self, note: str) -> None:
-        if note not in self.problems:
-            self.problems.append(note)
 
 
 def _text(values: dict[str, Value], name: str) -> str | None:
@@ -203,9 +226,7 @@ def solution_record(
         or hints.couloir
         or context.couloir
     )
-    vague = _first_known(
-        row_vague(_text(values, "vague"), notes), hints.vague, context.vague, page.vague
-    )
+    vague = _first_known(row_vague(_text(values, "vague"), notes), hints.vague, context.vague)
     return SolutionRecord(
         editor=editor,
         solution=solution,
@@ -242,7 +263,8 @@ def canonical_couloir(text: str | None, notes: Notes) -> str | None:
         return None
     couloir = resolve_couloir(text)
     if couloir is None:
-        couloir = couloir_of(getattr(resolve_dispositif(text), "name", None))
+        dispositif = resolve_dispositif(text)  # "Catégorie : DPI"
+        couloir = dispositif.couloir if dispositif else None
     if couloir is not None:
         return couloir
     notes.add(f"unknown couloir {text!r}")

@@ -9,7 +9,7 @@ with distributors, vague 2 rows with pilots, 10-hex reference numbers, ...) and 
 spread over the dispositifs like the real figures. Together the real and hand-written rows are
 the *fixed* rows: `scale=N` replaces only the synthetic part by N generated rows, so a scaled
 dataset has `N + len(fixed rows)` solutions and keeps every edge case. State 1 has 266
-solutions (14 real, 17 hand-written, 235 synthetic) and 40 candidates in three articles.
+solutions (14 real, 24 hand-written, 228 synthetic) and 40 candidates in three articles.
 
 Values are canonical: dispositif and couloir names from `scraper.vocabulary`, ISO dates, vague
 as an int, `source_url` None. Solutions are listed newest referencing first, ties broken by key.
@@ -276,6 +276,23 @@ EDGE_SOLUTIONS: tuple[SolutionRecord, ...] = (
         "2023-05-02",
     ),
     solution("ENFANCE & FAMILLES NUMÉRIQUE", "Protégé", "1.4", "DUI MS2 PDE", 1, "2023-03-27"),
+    # The candidates whose status is "Référencé" in the articles are listed too (the vague 2
+    # ones, Maïa Cabinet and Dentalis Praticien, are above).
+    solution("SÉNIORS CONNECTÉS", "Résidence+", "2.2", "DUI MS1 PA/PH/DOM", 1, "2023-02-06"),
+    solution("EHPAD NUMÉRIQUE SAS", "Ehpadia", "5.0.1", "DUI MS1 PA/PH/DOM", 1, "2023-02-20"),
+    solution("TERRE D'ACCUEIL LOGICIELS", "Accueillir", "V4", "DUI MS1 PA/PH/DOM", 1, "2023-03-01"),
+    solution("FAMILLES & TERRITOIRES", "Famili'Suivi", "1.0.4", "DUI MS2 PDE", 1, "2023-03-13"),
+    solution("CSAPA CONNECT", "Csapa Suivi", "3.1", "DUI MS2 PDS", 1, "2023-04-03"),
+    solution("L'OMNIPRATICIEN", "Omnidoc", "V5", "LGC", 1, "2022-06-01"),
+    solution(
+        "VILLE-SANTÉ INFORMATIQUE",
+        "Ville Santé Pro",
+        "11.2",
+        "LGC",
+        1,
+        "2022-06-27",
+        reference_number="e5c2f81a04",
+    ),
     # Médisocial Dossier gains a version in state 2; the next three rows change in state 2.
     solution("MÉDISOCIAL+", "Médisocial Dossier", "3.0", "DUI MS1 PA/PH/DOM", 1, "2023-04-17"),
     solution("OFFICINA SOFT", "Officina", "7.2", "LGO", 1, "2022-08-29"),

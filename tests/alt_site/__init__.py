@@ -11,22 +11,33 @@ facets, the paged news listing, the candidate articles) over the replica's datas
         ...  # segur sync --base-url server.url
 
 1. "bootstrap" (bootstrap.py), 2. "headerless" (headerless.py), 3. "definitions"
-(definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py): each
-module's docstring says what it stresses. 6. broken.py: layouts the contract does not cover.
+(definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py),
+7. "fields" (fields.py), 8. "vaguefacet" (vaguefacet.py): each module's docstring says what it
+stresses. 6. broken.py: layouts the contract does not cover, served after a good sync.
 """
 
 from .bootstrap import Bootstrap
 from .broken import RenamedLabels, ShortPage, Unlabelled, UnlabelledArticles
 from .common import Rendering
 from .definitions import Definitions
+from .fields import Fields
 from .headerless import Headerless
 from .multilingual import Multilingual
 from .plaintext import PlainText
 from .server import AltServer, AltSite, dataset, truth_solutions
+from .vaguefacet import VagueFacet
 
 RENDERINGS: dict[str, Rendering] = {
     rendering.name: rendering
-    for rendering in (Bootstrap(), Headerless(), Definitions(), PlainText(), Multilingual())
+    for rendering in (
+        Bootstrap(),
+        Headerless(),
+        Definitions(),
+        PlainText(),
+        Multilingual(),
+        Fields(),
+        VagueFacet(),
+    )
 }
 BROKEN: dict[str, Rendering] = {
     rendering.name: rendering

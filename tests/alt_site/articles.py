@@ -31,6 +31,7 @@ class TableStyle:
     date_style: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # column -> cell text
     table_class: str = "table"
+    intro: str | None = None  # a paragraph between the heading and its table
 
 
 def table_fields(table: CandidateTable) -> set[str]:
@@ -38,9 +39,12 @@ def table_fields(table: CandidateTable) -> set[str]:
 
 
 def candidate_tables(article: Article, style: TableStyle) -> str:
-    return "\n".join(
+    """The article's tables; where the dataset says the editor typed curly apostrophes (’),
+    they are printed so (the truth keeps the straight ones)."""
+    html = "\n".join(
         candidate_table(table, style, index) for index, table in enumerate(article.tables)
     )
+    return html.replace("&#x27;", "’") if article.curly_apostrophes else html
 
 
 def candidate_table(table: CandidateTable, style: TableStyle, index: int = 0) -> str:
@@ -49,7 +53,8 @@ def candidate_table(table: CandidateTable, style: TableStyle, index: int = 0) ->
     header = header_row([style.labels.get(c, c) for c in columns], style.header)
     date_style = style.date_style or table.date_style
     body = "".join(
-        "<tr>" + "".join(f"<td>{cell(c, record, style, date_style)}</td>" for c in columns)
+        "<tr>"
+        + "".join(f"<td>{cell(c, record, style, date_style)}</td>" for c in columns)
         + "</tr>\n"
         for record in table.candidates
     )
@@ -64,6 +69,8 @@ def candidate_table(table: CandidateTable, style: TableStyle, index: int = 0) ->
         before = f"<p><strong>{esc(heading)}</strong></p>\n"
     elif heading:
         before = f"<{element}>{esc(heading)}</{element}>\n"
+    if before and style.intro:
+        before += f"<p>{esc(style.intro)}</p>\n"
     if style.header == "thead":
         rows = f"<thead>{header}</thead>\n<tbody>\n{body}</tbody>"
     else:

@@ -104,8 +104,9 @@ class Bootstrap(Rendering):
             if number == view.page:
                 items.append(f'<span class="page-link active">{number + 1}</span>')
             else:
-                items.append(f'<a class="page-link" href="{esc(view.query(number))}">'
-                             f"{number + 1}</a>")
+                items.append(
+                    f'<a class="page-link" href="{esc(view.query(number))}">{number + 1}</a>'
+                )
         if view.has_next:
             items.append(f'<a class="page-link" href="{esc(view.query(view.page + 1))}">›</a>')
         lis = "".join(f'<li class="page-item">{item}</li>' for item in items)

@@ -24,8 +24,13 @@ class Unlabelled(Bootstrap):
     name = "unlabelled"
 
     def card(self, record) -> str:
-        values = (record.editor, record.solution, record.version, record.dispositif,
-                  french_date(record.referenced_on, "words"))
+        values = (
+            record.editor,
+            record.solution,
+            record.version,
+            record.dispositif,
+            french_date(record.referenced_on, "words"),
+        )
         items = "".join(f"<li>{esc(value)}</li>" for value in values)
         return f'<div class="card"><div class="card-body"><ul>{items}</ul></div></div>'
 
@@ -41,7 +46,9 @@ class RenamedLabels(Bootstrap):
             ("FAMILLE", record.dispositif),
             ("PUBLIE LE", french_date(record.referenced_on, "words")),
         )
-        lines = "".join(f"<li><strong>{label} :</strong> {esc(value)}</li>" for label, value in items)
+        lines = "".join(
+            f"<li><strong>{label} :</strong> {esc(value)}</li>" for label, value in items
+        )
         return f'<div class="card"><div class="card-body"><ul>{lines}</ul></div></div>'
 
 
@@ -70,4 +77,3 @@ def _drop_header_rows(page: str) -> str:
         end = page.index("</thead>", start) + len("</thead>")
         page = page[:start] + page[end:]
     return page
-

@@ -137,9 +137,9 @@ def vague_text(vague: int | None, style: str) -> str:
 
 @dataclass(frozen=True)
 class FacetLink:
-    field: str  # "dsr_solutions" or "couloir"
+    field: str  # "dsr_solutions", "couloir" or "vague"
     value: str  # what follows "field:" in the href
-    name: str  # canonical dispositif or couloir
+    name: str  # canonical dispositif or couloir, or the vague number
     count: int
     active: bool
 
@@ -157,8 +157,10 @@ class ListingView:
     rows: tuple  # SolutionRecord or Article
     dispositif_facets: tuple[FacetLink, ...] = ()
     couloir_facets: tuple[FacetLink, ...] = ()
+    vague_facets: tuple[FacetLink, ...] = ()
     active_dispositif: str | None = None
     active_couloir: str | None = None
+    active_vague: int | None = None
 
     @property
     def start(self) -> int:
@@ -218,6 +220,11 @@ class Rendering:
 
     def couloir_value(self, name: str) -> str:
         return ascii_slug(name)
+
+    offers_vague_facet = False
+
+    def vague_value(self, vague: int) -> str:
+        return str(vague)
 
     def shows_empty_facets(self) -> bool:
         """Whether facets of dispositifs with no row (MS3 AHI, PJM) are printed."""

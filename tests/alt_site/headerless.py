@@ -125,7 +125,10 @@ class Headerless(Rendering):
                 f'<li class="pager__item pager__item--next">'
                 f'<a href="{esc(view.query(view.page + 1))}">Suivant</a></li>'
             )
-        return f'<nav class="pager" role="navigation"><ul class="pager__items">{"".join(items)}</ul></nav>'
+        items_html = "".join(items)
+        return (
+            f'<nav class="pager" role="navigation"><ul class="pager__items">{items_html}</ul></nav>'
+        )
 
     def news_page(self, view: ListingView) -> str:
         rows = "\n".join(
@@ -136,7 +139,10 @@ class Headerless(Rendering):
             f"</div></div>"
             for a in view.rows
         )
-        body = f'<main><h1>Actualités</h1><div class="view-content">{rows}</div>{self.pager(view)}</main>'
+        body = (
+            f'<main><h1>Actualités</h1><div class="view-content">{rows}</div>'
+            f"{self.pager(view)}</main>"
+        )
         return document("Actualités", body, view.lang)
 
     def article_page(self, article, lang: str) -> str:
@@ -149,4 +155,6 @@ class Headerless(Rendering):
         return document(article.title, body, lang)
 
 
-LISTING_PATH_QUERY = "/segur-du-numerique-en-sante/solutions-referencees-segur?f%5B0%5D=dsr_solutions%3A"
+LISTING_PATH_QUERY = (
+    "/segur-du-numerique-en-sante/solutions-referencees-segur?f%5B0%5D=dsr_solutions%3A"
+)

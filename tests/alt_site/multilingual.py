@@ -102,9 +102,9 @@ class Multilingual(Rendering):
         english = f"/en{path}{query}"
         return (
             '<ul class="language-switcher">'
-            f'<li{" class=is-active" if lang == "fr" else ""}>'
+            f"<li{' class=is-active' if lang == 'fr' else ''}>"
             f'<a href="{esc(french)}" hreflang="fr">Français</a></li>'
-            f'<li{" class=is-active" if lang == "en" else ""}>'
+            f"<li{' class=is-active' if lang == 'en' else ''}>"
             f'<a href="{esc(english)}" hreflang="en">English</a></li></ul>'
         )
 
@@ -120,8 +120,8 @@ class Multilingual(Rendering):
     def footer() -> str:
         return (
             '<footer><a href="https://www.linkedin.com/company/agence-du-numerique-en-sante/">'
-            "LinkedIn</a> · <a href=\"https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000043914441\">"
-            "Arrêté du 30 juillet 2021</a> · <a href=\"mailto:segur@esante.gouv.fr\">Contact</a>"
+            'LinkedIn</a> · <a href="https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000043914441">'
+            'Arrêté du 30 juillet 2021</a> · <a href="mailto:segur@esante.gouv.fr">Contact</a>'
             "</footer>"
         )
 
@@ -135,9 +135,7 @@ class Multilingual(Rendering):
         rows = "\n".join(self.row(record) for record in view.rows)
         dispositifs = "".join(self.facet(f, prefix) for f in view.dispositif_facets)
         couloirs = "".join(self.facet(f, prefix) for f in view.couloir_facets)
-        count = (
-            f"{view.total} results" if english else f"Il y a {results_text(view.total)}"
-        )
+        count = f"{view.total} results" if english else f"Il y a {results_text(view.total)}"
         query = view.query(view.page) if view.params or view.page else ""
         body = f"""
 {self.header()}
@@ -195,11 +193,13 @@ class Multilingual(Rendering):
         path = prefix + view.path
         parts = []
         if view.page > 0:
-            parts.append(f'<a href="{esc(path + view.query(view.page - 1))}" rel="prev">'
-                         "Précédent</a>")
+            parts.append(
+                f'<a href="{esc(path + view.query(view.page - 1))}" rel="prev">Précédent</a>'
+            )
         if view.has_next:
-            parts.append(f'<a href="{esc(path + view.query(view.page + 1))}" rel="next">'
-                         "Suivant</a>")
+            parts.append(
+                f'<a href="{esc(path + view.query(view.page + 1))}" rel="next">Suivant</a>'
+            )
         return f'<nav class="pager">{" | ".join(parts)}</nav>'
 
     # ---------------------------------------------------------------- news
@@ -207,7 +207,7 @@ class Multilingual(Rendering):
     def news_page(self, view: ListingView) -> str:
         prefix = "/en" if view.lang == "en" else ""
         items = "\n".join(
-            f'<li><time>{french_date(a.published_on, "slash")}</time> '
+            f"<li><time>{french_date(a.published_on, 'slash')}</time> "
             f'<a href="{prefix}{NEWS_PATH}/{a.slug}">{esc(a.title)}</a></li>'
             for a in view.rows
         )

@@ -48,6 +48,7 @@ class AltSite:
             rendering.dispositif_value(text.name): text.name for text in DISPOSITIF_TEXTS
         }
         self.couloir_by_value = {rendering.couloir_value(name): name for name in COULOIRS}
+        self.vague_by_value = {rendering.vague_value(vague): vague for vague in (1, 2)}
 
     def respond(self, target: str) -> Page:
         parts = urlsplit(target)
@@ -75,7 +76,7 @@ class AltSite:
     # ------------------------------------------------------------ listings
 
     def listing(self, lang: str, params: list[tuple[str, str]]) -> ListingView:
-        dispositif = couloir = None
+        dispositif = couloir = vague = None
         rows = self.solutions
         for name, value in params:
             if not (name.startswith("f[") and name.endswith("]")):
@@ -87,6 +88,9 @@ class AltSite:
             elif field == "couloir":
                 couloir = self.couloir_by_value.get(facet_value, "?")
                 rows = [r for r in rows if r.couloir == couloir]
+            elif field == "vague":
+                vague = self.vague_by_value.get(facet_value, 0)
+                rows = [r for r in rows if r.vague == vague]
         size = self.rendering.listing_page_size(dispositif, couloir)
         page = page_number(params)
         kept = tuple((n, v) for n, v in params if n != "page")
@@ -98,25 +102,38 @@ class AltSite:
             page_size=size,
             total=len(rows),
             rows=tuple(rows[page * size : (page + 1) * size]),
-            dispositif_facets=self.facets("dsr_solutions", dispositif),
+            dispositif_facets=self.facets("dsr_solutions", dispositif, vague),
             couloir_facets=self.facets("couloir", couloir),
+            vague_facets=self.vague_facets(vague),
             active_dispositif=dispositif,
             active_couloir=couloir,
+            active_vague=vague,
         )
 
-    def facets(self, field: str, active: str | None) -> tuple[FacetLink, ...]:
-        """Facet links, most rows first (Drupal's default), counts over the whole listing."""
+    def facets(
+        self, field: str, active: str | None, vague: int | None = None
+    ) -> tuple[FacetLink, ...]:
+        """Facet links, most rows first (Drupal's default). Counts are over the whole listing,
+        or over one vague when a vague facet is active (the links then keep it)."""
         if field == "dsr_solutions":
             names = [text.name for text in DISPOSITIF_TEXTS]
-            count = _counter(self.solutions, "dispositif")
+            rows = [r for r in self.solutions if vague is None or r.vague == vague]
+            count = _counter(rows, "dispositif")
             value = self.rendering.dispositif_value
         else:
             names, count = list(COULOIRS), _counter(self.solutions, "couloir")
             value = self.rendering.couloir_value
         shown = [n for n in names if count.get(n) or self.rendering.shows_empty_facets()]
         shown.sort(key=lambda n: (-count.get(n, 0), names.index(n)))
+        return tuple(FacetLink(field, value(n), n, count.get(n, 0), n == active) for n in shown)
+
+    def vague_facets(self, active: int | None) -> tuple[FacetLink, ...]:
+        if not self.rendering.offers_vague_facet:
+            return ()
+        count = _counter(self.solutions, "vague")
         return tuple(
-            FacetLink(field, value(n), n, count.get(n, 0), n == active) for n in shown
+            FacetLink("vague", self.rendering.vague_value(v), str(v), count[v], v == active)
+            for v in sorted(count)
         )
 
     def news(self, lang: str, params: list[tuple[str, str]]) -> ListingView:
