@@ -22,8 +22,9 @@ For each, 20 concurrent clients (asyncio + httpx) call, for a bounded time:
   asked for with `?_facet=...&_sort_desc=referenced_on`.
 
 Names are drawn in turn from 200 editors and solutions of the catalogue. Reported:
-requests per second, p50 and p99 latency. Results also go to
-benchmarks/results/serve-<time>.json.
+requests per second, p50 and p99 latency, and the machine's load average (the
+clients run on the same machine as the server; other work on it skews every
+number). Results also go to benchmarks/results/serve-<time>.json.
 """
 
 from __future__ import annotations
@@ -41,9 +42,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -141,29 +141,66 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[index]
 
 
-async def load(url_for, seconds: float, clients: int) -> dict:
-    """`clients` workers request `url_for(n)` until `seconds` or MAX_REQUESTS are spent."""
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client (lighter than httpx: the clients share the
+    machine with the server, so the less they cost the more the numbers are the server's)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str):
+        self.reader, self.writer, self.host = reader, writer, host
+
+    @classmethod
+    async def open(cls, base_url: str) -> Connection:
+        parts = urlsplit(base_url)
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        return cls(reader, writer, parts.netloc)
+
+    async def get(self, target: str) -> int:
+        request = f"GET {target} HTTP/1.1\r\nHost: {self.host}\r\nAccept: */*\r\n\r\n"
+        self.writer.write(request.encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        headers = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:])
+        }
+        if b"content-length" in headers:
+            await self.reader.readexactly(int(headers[b"content-length"]))
+        elif headers.get(b"transfer-encoding") == b"chunked":
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+        return status
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def load(base_url: str, target_for, seconds: float, clients: int) -> dict:
+    """`clients` connections request `target_for(n)` until `seconds` or MAX_REQUESTS are spent."""
     latencies: list[float] = []
     errors = 0
     counter = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        deadline = time.perf_counter() + seconds
+    connections = [await Connection.open(base_url) for _ in range(clients)]
+    deadline = time.perf_counter() + seconds
 
-        async def worker():
-            nonlocal counter, errors
-            while time.perf_counter() < deadline and counter < MAX_REQUESTS:
-                counter += 1
-                url = url_for(counter)
-                started = time.perf_counter()
-                response = await client.get(url)
-                latencies.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    errors += 1
+    async def worker(connection: Connection):
+        nonlocal counter, errors
+        while time.perf_counter() < deadline and counter < MAX_REQUESTS:
+            counter += 1
+            target = target_for(counter)
+            started = time.perf_counter()
+            status = await connection.get(target)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                errors += 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*[worker() for _ in range(clients)])
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*[worker(connection) for connection in connections])
+    elapsed = time.perf_counter() - started
+    for connection in connections:
+        connection.close()
     latencies.sort()
     return {
         "requests": len(latencies),
@@ -175,23 +212,29 @@ async def load(url_for, seconds: float, clients: int) -> dict:
 
 
 def scenarios(server: Server, names: list[str], plain_db: str | None) -> dict:
+    def name(n: int) -> str:
+        return quote(names[n % len(names)])
+
     if plain_db is None:
-        lookup = f"{server.url}/catalogue/mon_logiciel_est_il_reference.json?nom="
-        faceted = f"{server.url}/catalogue/solutions"
-        lookup_url = lambda n: lookup + quote(names[n % len(names)])  # noqa: E731
+
+        def lookup(n: int) -> str:
+            return f"/catalogue/mon_logiciel_est_il_reference.json?nom={name(n)}"
+
+        faceted = "/catalogue/solutions"
     else:
         sql = quote(PLAIN_LOOKUP_SQL)
-        lookup_url = (  # noqa: E731
-            lambda n: f"{server.url}/{plain_db}.json?sql={sql}&nom={quote(names[n % len(names)])}"
-        )
+
+        def lookup(n: int) -> str:
+            return f"/{plain_db}.json?sql={sql}&nom={name(n)}"
+
         facets = "&".join(f"_facet={facet}" for facet in FACETS)
-        faceted = f"{server.url}/{plain_db}/solutions?{facets}&_sort_desc=referenced_on"
-    # Warm-up: the first answers open connections and fill caches on every server alike.
-    asyncio.run(load(lambda n: faceted, 1.0, 2))
-    asyncio.run(load(lookup_url, 1.0, 2))
+        faceted = f"/{plain_db}/solutions?{facets}&_sort_desc=referenced_on"
+    # Warm-up: connections opened and first answers computed, on every server alike.
+    asyncio.run(load(server.url, lambda n: faceted, 1.0, 2))
+    asyncio.run(load(server.url, lookup, 1.0, 2))
     return {
-        "lookup": asyncio.run(load(lookup_url, SECONDS, CLIENTS)),
-        "faceted": asyncio.run(load(lambda n: faceted, SECONDS, CLIENTS)),
+        "lookup": asyncio.run(load(server.url, lookup, SECONDS, CLIENTS)),
+        "faceted": asyncio.run(load(server.url, lambda n: faceted, SECONDS, CLIENTS)),
     }
 
 
@@ -240,6 +283,7 @@ def main() -> None:
         ),
     ]
     results = {}
+    load_before = os.getloadavg()
     for label, command, plain_db in servers:
         port = free_port()
         print(f"{label}: {CLIENTS} clients, {SECONDS:g} s per page ...", flush=True)
@@ -248,13 +292,25 @@ def main() -> None:
             results[label] = scenarios(server, names, plain_db)
         finally:
             server.stop()
+    load_after = os.getloadavg()
     print()
     print_table(results)
+    print(
+        f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+        f"on {os.cpu_count()} CPUs"
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     output = RESULTS / f"serve-{time.strftime('%Y%m%d-%H%M%S')}.json"
     output.write_text(
         json.dumps(
-            {"scale": args.scale, "clients": CLIENTS, "seconds": SECONDS, "results": results},
+            {
+                "scale": args.scale,
+                "clients": CLIENTS,
+                "seconds": SECONDS,
+                "cpus": os.cpu_count(),
+                "load_average": {"before": load_before, "after": load_after},
+                "results": results,
+            },
             indent=2,
         )
     )

@@ -835,3 +835,50 @@ def test_unclosed_table_markup_is_read():
 def test_empty_document_is_unreadable_not_empty():
     listing = parse_listing("", URL)
     assert (listing.announced, listing.records, listing.next_url) == (None, [], None)
+
+
+def test_vague_facet_names_its_vague():
+    (facet,) = facets_of('<a href="?f[0]=vague:1">Vague 1 (240)</a>')
+    assert (facet.name, facet.vague, facet.dispositif, facet.count) == ("vague", 1, None, 240)
+
+
+def test_page_reached_through_facets_reads_them_from_their_links():
+    url = URL + "?f%5B0%5D=vague%3A7&f%5B1%5D=dsr_solutions%3A372"
+    links = """<a href="?f%5B0%5D=dsr_solutions%3A372">(-) Vague 2</a>
+    <a href="?f%5B0%5D=vague%3A7">(-) Dossier Patient Informatisé (DPI)</a>"""
+    listing = parse_listing(page(links + ROW.format("")), url)
+    record = listing.records[0]
+    assert (record.dispositif, record.couloir, record.vague, listing.vague) == (
+        "DPI",
+        "Hôpital",
+        2,
+        2,
+    )
+
+
+def test_context_wins_over_the_page_own_facets():
+    url = URL + "?f%5B0%5D=dsr_solutions%3A372"
+    link = '<a href="?f%5B0%5D=dsr_solutions%3A372">(-) DPI</a><a href="?">Tout</a>'
+    record = only(ROW.format(""), RowContext(dispositif="PFI")).dispositif
+    assert record == "PFI"
+    assert parse_listing(page(link + ROW.format("")), url).records[0].dispositif == "DPI"
+
+
+def test_active_facet_mark_is_not_part_of_the_label():
+    (facet,) = facets_of('<a href="?f[0]=dsr_solutions:3">(-) Référentiel Identité (RI)</a>')
+    assert (facet.label, facet.dispositif) == ("Référentiel Identité (RI)", "RI")
+
+
+def test_unknown_couloir_kept_as_printed_with_a_problem():
+    listing = parse_listing(page(ROW.format("<dt>Couloir</dt><dd>Spatial</dd>")), URL)
+    assert (listing.records[0].couloir, listing.problems) == (
+        "Spatial",
+        ["unknown couloir 'Spatial'"],
+    )
+
+
+def test_facets_of_english_copy_or_other_host_are_left_out():
+    links = """<a href="/en/segur?f[0]=dsr_solutions:DUI">DUI (59)</a>
+    <a href="https://industriels.esante.gouv.fr/s?f[0]=dsr_solutions:DUI">DUI (59)</a>
+    <a href="?f[0]=dsr_solutions:DUI">DUI (59)</a>"""
+    assert [f.url for f in facets_of(links)] == [URL + "?f[0]=dsr_solutions:DUI"]

@@ -39,6 +39,25 @@ class ServeError(Exception):
     """The server cannot start (one-line message)."""
 
 
+class CatalogueDatasette(Datasette):
+    """Datasette, minus one per-request cost a snapshot makes useless.
+
+    Datasette re-reads every database's schema version on each request, to notice
+    schema changes. A snapshot's schema never changes: it is read again only when
+    another snapshot is being served.
+    """
+
+    _schemas_read_for = None
+
+    async def refresh_schemas(self):
+        served = served_catalogue(self)
+        snapshot = served.current if served is not None else None
+        if snapshot is not None and snapshot is self._schemas_read_for:
+            return
+        await super().refresh_schemas()
+        self._schemas_read_for = snapshot
+
+
 def load_metadata() -> dict:
     return parse_metadata(METADATA.read_text(encoding="utf-8"))
 
@@ -65,7 +84,7 @@ def build_datasette(
     )
     served.open()
     try:
-        datasette = Datasette(
+        datasette = CatalogueDatasette(
             metadata=load_metadata(),
             settings=load_settings(),
             template_dir=str(TEMPLATES),

@@ -23,6 +23,7 @@ from scraper.parsers.common import (
     Notes,
     Value,
     base_url,
+    ignored_regions,
     inside,
     iter_strings,
     links,
@@ -31,6 +32,7 @@ from scraper.parsers.common import (
     page_heading,
     page_number,
     result_count,
+    skipped,
     tags,
     text_of,
 )
@@ -155,7 +157,12 @@ def parse_candidate_article(html: str, url: str) -> CandidateArticle:
     notes = Notes(article.problems)
     root = soup.body or soup
     title_names = dispositif_named(title)
-    for table in header_tables(root, CANDIDATE, CANDIDATE_KEYS, len(CANDIDATE_KEYS)):
+    ignored = ignored_regions(soup, [])
+
+    def skip(tag: Tag) -> bool:
+        return skipped(tag) or id(tag) in ignored
+
+    for table in header_tables(root, CANDIDATE, CANDIDATE_KEYS, len(CANDIDATE_KEYS), skip):
         article.tables += 1
         for header in table.unknown_headers:
             notes.add(f"unknown column {header!r}")

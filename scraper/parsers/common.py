@@ -336,8 +336,9 @@ def _inside_content(tag: Tag) -> bool:
 
 def base_url(soup: BeautifulSoup, url: str) -> str:
     """The URL relative links resolve against: `<base href>` if the page has one."""
-    base = soup.find("base", href=True)
-    return urljoin(url, base["href"].strip()) if base is not None else url
+    head = soup.head
+    bases = links(head, "base") if head is not None else []
+    return urljoin(url, bases[0]["href"].strip()) if bases else url
 
 
 # ---------------------------------------------------------------- pager
@@ -471,12 +472,13 @@ def facet_label(link: Tag) -> tuple[str, int | None]:
     texts = [clean_text(s) for s in iter_strings(link)]
     texts = [t for t in texts if t]
     meaningful = [t for t in texts if not _HELPER_TEXT.search(fold(t))] or texts
-    label, count = split_trailing_count(" ".join(meaningful))
+    label, count = split_trailing_count(_ACTIVE_MARK.sub("", " ".join(meaningful)))
     if count is None:
         count = _count_after(link)
     return label, count
 
 
+_ACTIVE_MARK = re.compile(r"^\s*\([-+x×]\)\s*")  # Drupal's "(-) DPI" on an active facet
 _COUNT_ALONE = re.compile(r"^\((\d[\d ]*)\)$")
 
 

@@ -4,9 +4,9 @@
 their header row and from blocks whose values follow their labels; what a row does
 not say (couloir, dispositif, vague) comes from `context` (the facet used to reach
 the page), else from the page itself: the facet its URL applies (read from that facet's
-link text on the page) and the vague its heading names. Rows lacking editor, solution or version are not
-records: they are counted in `invalid_rows`. A row printed twice identically on a page
-(desktop and mobile markup) is one record.
+link text on the page) and the vague its heading names. Rows lacking editor, solution
+or version are not records: they are counted in `invalid_rows`. A row printed twice
+identically on a page (desktop and mobile markup) is one record.
 
 Values are normalised: text cleaned (never unescaped twice: "<script>" in a name stays
 text), dates to ISO, vague to an int, dispositif and couloir to the canonical vocabulary
@@ -37,6 +37,7 @@ from scraper.parsers.common import (
     page_heading,
     page_number,
     result_count,
+    same_site,
     skipped,
 )
 from scraper.parsers.labels import HEADER_KEYS_NEEDED, LISTING, REQUIRED_FIELDS
@@ -89,7 +90,8 @@ class _Row:
 def parse_listing(html: str, url: str, context: RowContext | None = None) -> ListingPage:
     soup = make_soup(html)
     links = facet_links(soup, url)
-    facets = [facet_from_link(link) for link in links]
+    # Facets of this listing only: not its English copy's, nor another host's.
+    facets = [facet_from_link(link) for link in links if same_site(link.url, url)]
     own = page_facts(facets, url, heading_vague(soup))
     page = ListingPage(
         url=url,
@@ -155,7 +157,7 @@ def facet_from_link(link: FacetLink) -> Facet:
     dispositif = couloir = vague = None
     kind = fold(link.name)
     if "vague" in kind:
-        vague = parse_vague(link.label)
+        vague = _first_known(parse_vague(link.label), find_vague(link.label))
     elif "couloir" in kind or "categorie" in kind:
         couloir = resolve_couloir(link.label)
     else:

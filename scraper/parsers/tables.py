@@ -1,9 +1,13 @@
 """Tables read by their header row: each column's field comes from its header text.
 
 A header row is the first row (in `<thead>`, else among the first rows) whose cells
-name enough key fields. Body rows may put their first cell in a `<th>`, span rows
-or columns, repeat the header, or hold one full-width cell that titles the rows
-below it (a *group row*, e.g. "Dossier Patient Informatisé").
+name enough key fields, and is no row of label/value pairs ("Éditeur | ACME |
+Solution | Foo"). Body rows may put their first cell in a `<th>`, span rows or
+columns, repeat the header, repeat each column's label inside its cells (responsive
+themes), or hold one full-width cell that titles the rows below it (a *group row*,
+e.g. "Dossier Patient Informatisé"). A header-only table lends its columns to the
+table right after it (fixed-header themes). A table of three columns or more whose
+first column holds the labels is read one row per column (transposed).
 """
 
 from __future__ import annotations

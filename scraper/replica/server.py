@@ -23,6 +23,7 @@ from __future__ import annotations
 import socket
 import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -118,8 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = error_page(
                 503,
                 "Service indisponible",
-                "Le site est temporairement "
-                "indisponible. Merci de réessayer dans quelques instants.",
+                "Le site est temporairement indisponible. Merci de réessayer dans un instant.",
             )
             self.send_page(Page(503, body), send_body, [("Retry-After", "1")])
         elif fault.kind == "429":
@@ -142,14 +142,14 @@ class _Handler(BaseHTTPRequestHandler):
         else:  # drop
             self.drop(replica._site.respond(self.path))
 
-    def send_page(self, page: Page, send_body: bool, extra: list[tuple[str, str]] = ()) -> None:
+    def send_page(self, page: Page, send_body: bool, extra: Iterable[tuple[str, str]] = ()) -> None:
         body = page.body.encode("utf-8")
         self.send_response(page.status)
         self.send_headers(page, len(body), extra)
         if send_body:
             self.wfile.write(body)
 
-    def send_headers(self, page: Page, length: int, extra=()) -> None:
+    def send_headers(self, page: Page, length: int, extra: Iterable[tuple[str, str]] = ()) -> None:
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(length))
         self.send_header("Content-Language", page.language)
