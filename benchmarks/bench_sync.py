@@ -38,7 +38,7 @@ def minimum_requests(site: Site, rendering: str) -> int:
     if ROWS_SHOW_DISPOSITIF[rendering]:
         listing = math.ceil(len(dataset.solutions) / size)
     else:
-        counts, _ = site.facet_counts()
+        counts, _ = site.facet_counts
         listing = 1 + sum(math.ceil(count / size) for count in counts.values())
     news = math.ceil(len(dataset.news) / NEWS_PAGE_SIZE)
     return 1 + listing + news + len(dataset.articles)  # 1: robots.txt

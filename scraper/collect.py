@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from scraper.completeness import assess
 from scraper.items import CandidateRecord, CrawlResult, PageReport, SolutionRecord
+from scraper.normalize import loose_key
 
 Progress = Callable[[int, int], None]
 
@@ -69,28 +70,52 @@ def build_result(base_url: str, collector: RunCollector, errors: list[str]) -> C
     return result
 
 
+CONTEXT_FIELDS = ("dispositif", "vague")
+
+
 def _identity(record: SolutionRecord) -> tuple:
-    """Who a row is, whatever the path that reached it: a row read on the
-    unfiltered listing (no dispositif) and the same row read through its
-    dispositif facet are one solution."""
+    """Who a row is, whatever the path that reached it (its dispositif and
+    vague may be known on one path and not on another)."""
     if record.key.startswith("ref:"):
         return (record.key,)
-    return (record.editor.casefold(), record.solution.casefold(), record.version.casefold())
+    return (loose_key(record.editor), loose_key(record.solution), loose_key(record.version))
+
+
+def _known_context(record: SolutionRecord) -> int:
+    return sum(getattr(record, name) is not None for name in CONTEXT_FIELDS)
+
+
+def _compatible(record: SolutionRecord, other: SolutionRecord) -> bool:
+    """Nothing known of one contradicts the other (None is "unknown")."""
+    return all(
+        getattr(record, name) is None
+        or getattr(other, name) is None
+        or getattr(record, name) == getattr(other, name)
+        for name in CONTEXT_FIELDS
+    )
 
 
 def merge_solutions(records: list[SolutionRecord]) -> list[SolutionRecord]:
-    """One record per solution: rows reached by several paths are merged, the
-    rows that know their dispositif absorbing those that do not."""
+    """One record per solution: rows reached by several paths are merged.
+
+    A row that knows less of its context (read on the unfiltered listing, no
+    dispositif or no vague) is absorbed by every row of the same identity that
+    knows more and does not contradict it (read through a facet). Rows that
+    contradict each other (the same product referenced for two dispositifs)
+    stay apart."""
     groups: dict[tuple, list[SolutionRecord]] = {}
     for record in records:
         groups.setdefault(_identity(record), []).append(record)
     merged: dict[str, SolutionRecord] = {}
     for group in groups.values():
-        located = [r for r in group if r.dispositif] or group
-        unlocated = [r for r in group if not r.dispositif] if located is not group else []
-        for record in located:
-            for other in unlocated:
-                record = fill_missing(record, other)
+        kept: list[SolutionRecord] = []
+        for record in sorted(group, key=_known_context, reverse=True):
+            matches = [i for i, other in enumerate(kept) if _compatible(record, other)]
+            for i in matches:
+                kept[i] = fill_missing(kept[i], record)
+            if not matches:
+                kept.append(record)
+        for record in kept:
             previous = merged.get(record.key)
             merged[record.key] = fill_missing(previous, record) if previous else record
     return list(merged.values())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -81,11 +82,12 @@ def build_catalogue(path: Path, states=(1, 2)) -> Path:
 
 
 def count_referenced(path: Path) -> int:
-    db = open_db(path)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return db.execute("SELECT count(*) FROM solutions WHERE status = 'referenced'").fetchone()[0]
+        sql = "SELECT count(*) FROM solutions WHERE status = 'referenced'"
+        return conn.execute(sql).fetchone()[0]
     finally:
-        db.conn.close()
+        conn.close()
 
 
 def get(datasette, path: str):

@@ -64,3 +64,18 @@ def test_shutdown_marks_the_collector_interrupted():
     collector = RunCollector()
     collector.spider_closed("solutions", "shutdown")
     assert collector.interrupted
+
+
+def test_row_without_vague_is_absorbed_by_the_row_read_through_its_vague_facet():
+    entry = SolutionRecord("ACME", "Dossier", "2.0", dispositif="DPI")
+    via_vague = SolutionRecord("ACME", "Dossier", "2.0", dispositif="DPI", vague=1)
+    assert merge_solutions([entry, via_vague]) == [via_vague]
+
+
+def test_rows_of_two_vagues_stay_apart():
+    first = SolutionRecord("ACME", "Dossier", "2.0", dispositif="DPI", vague=1)
+    second = SolutionRecord("ACME", "Dossier", "2.0", dispositif="DPI", vague=2)
+    unknown = SolutionRecord("ACME", "Dossier", "2.0", referenced_on="2024-01-01")
+    merged = merge_solutions([unknown, first, second])
+    assert sorted(r.vague for r in merged) == [1, 2]
+    assert {r.referenced_on for r in merged} == {"2024-01-01"}

@@ -284,3 +284,15 @@ def test_typographic_apostrophes_are_stored_straight():
     rows = "<tr><td>L’ÉCHELLE DES ENFANTS</td><td>Échelle’PDE</td></tr>"
     (record,) = read(table(rows)).records
     assert (record.editor, record.solution) == ("L'ÉCHELLE DES ENFANTS", "Échelle'PDE")
+
+
+def test_news_listing_counts_every_article_link_candidate_or_not():
+    html = """<main><ul>
+      <li><a href="/actualites/webinaire-dmp">Webinaire DMP</a></li>
+      <li><a href="/actualites/liste-des-editeurs-candidats-au-referencement">Liste des éditeurs
+      candidats au référencement</a></li>
+      <li><a href="/actualites/webinaire-dmp">Lire la suite</a></li>
+    </ul></main>"""
+    page = parse_news_listing(html, "https://example.org/actualites?page=2")
+    assert page.news_items == 2
+    assert len(page.articles) == 1

@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 import pytest
 from markupsafe import escape
+
+from catalogue.serve.app import build_datasette, close_datasette, load_metadata
 from tests.serve_support import (
     NET_SOINS,
     SCRIPT_SOLUTION,
@@ -20,8 +22,6 @@ from tests.serve_support import (
     get,
     store_failed_run,
 )
-
-from catalogue.serve.app import build_datasette, close_datasette, load_metadata
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TABLES = (
@@ -214,7 +214,9 @@ def test_new_solutions_since_a_date_accepts_french_dates(datasette):
     assert iso == french
     assert {row["solution"] for row in iso} >= {"Enfance Connect", "Héliantis DPI", "KinéAgenda"}
     assert all(row["date_referencement"] >= "2025-05-20" for row in iso)
-    hospital = rows(datasette, "/catalogue/nouvelles_solutions.json?depuis=2025-05-20&couloir=hopital")
+    hospital = rows(
+        datasette, "/catalogue/nouvelles_solutions.json?depuis=2025-05-20&couloir=hopital"
+    )
     assert {row["couloir"] for row in hospital} == {"Hôpital"}
 
 
@@ -265,7 +267,9 @@ def test_feed_of_newly_referenced_solutions(datasette):
 
 def test_feed_per_couloir(datasette):
     entries = feed(datasette, "?couloir=Biologie%20m%C3%A9dicale").findall(f"{ATOM}entry")
-    assert entries and all("Couloir : Biologie médicale" in e.findtext(f"{ATOM}content") for e in entries)
+    assert entries and all(
+        "Couloir : Biologie médicale" in e.findtext(f"{ATOM}content") for e in entries
+    )
     same = feed(datasette, "?couloir=biologie%20medicale").findall(f"{ATOM}entry")
     assert len(same) == len(entries)
 
@@ -303,7 +307,9 @@ def test_home_page_reports_a_later_failed_sync(tmp_path):
     finally:
         close_datasette(datasette)
     assert "Dernière synchronisation complète : <strong>1er juin 2025 à 04 h 00" in home
-    assert "Synchronisation la plus récente : 3 juin 2025 à 04 h 00 (heure de Paris), statut" in home
+    assert (
+        "Synchronisation la plus récente : 3 juin 2025 à 04 h 00 (heure de Paris), statut" in home
+    )
     assert "<strong>échouée</strong> — Page illisible : aucune ligne de résultats." in home
 
 
@@ -366,9 +372,8 @@ def test_script_name_is_text_in_json(datasette):
 
 
 def test_script_name_is_escaped_in_atom(tmp_path):
-    from tests.serve_support import crawl_result, store_run
-
     from scraper.items import SolutionRecord
+    from tests.serve_support import crawl_result, store_run
 
     path = tmp_path / "catalogue.db"
     store_run(path, crawl_result(1, extra=()))

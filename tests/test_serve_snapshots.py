@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import stat
 import threading
@@ -97,7 +98,9 @@ def test_snapshot_is_a_read_only_prepared_copy(catalogue, tmp_path):
     assert conn.execute(
         "SELECT count(*) FROM solutions_fts WHERE solutions_fts MATCH 'kalisil'"
     ).fetchone() == (1,)
-    assert conn.execute("SELECT count(*) FROM solutions").fetchone()[0] == count_referenced(catalogue)
+    assert conn.execute("SELECT count(*) FROM solutions").fetchone()[0] == count_referenced(
+        catalogue
+    )
     conn.close()
     assert snapshot.names.match("solutions", "netsoins")
 
@@ -268,9 +271,10 @@ def test_responses_are_cached_until_the_next_swap(catalogue, datasette):
     again = get(datasette, "/catalogue/solutions_referencees")
     assert again.headers["x-segur-cache"] == "hit"
     assert again.content == first.content
-    assert get(datasette, "/catalogue/solutions_referencees?_sort=solution").headers[
-        "x-segur-cache"
-    ] == "miss"
+    assert (
+        get(datasette, "/catalogue/solutions_referencees?_sort=solution").headers["x-segur-cache"]
+        == "miss"
+    )
     store_run(catalogue, with_new_solutions(1))
     served.refresh()
     assert len(served.cache) == 0
@@ -313,3 +317,18 @@ def test_cache_is_bounded():
     assert cache.get(("e",)) is not None and len(cache) <= 3
     cache.clear()
     assert len(cache) == 0
+
+
+def test_snapshots_of_dead_servers_are_removed_and_a_stopped_server_cleans_up(catalogue):
+    root = catalogue.with_name(catalogue.name + ".serve")
+    dead = root / "999999999-1"  # no such process
+    alive = root / f"{os.getppid()}-1"
+    for folder in (dead, alive):
+        folder.mkdir(parents=True)
+        (folder / "0001-run1.db").write_bytes(b"")
+    datasette = build_datasette(catalogue, poll_seconds=None)
+    served = served_catalogue(datasette)
+    assert not dead.exists() and alive.exists()
+    assert served.current.path.exists()
+    close_datasette(datasette)
+    assert not served.folder.exists() and alive.exists()

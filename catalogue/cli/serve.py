@@ -14,7 +14,11 @@ from catalogue.cli.options import db_option
 @db_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
-    "--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="0: any free port."
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0: any free port.",
 )
 @click.option(
     "--poll",

@@ -120,9 +120,9 @@ def x_ticks(first: date, last: date) -> list[date]:
     return ticks
 
 
-def render_svg(series: list[Series], width: int = 960, height: int = 460) -> str:
+def render_svg(series: list[Series], width: int = 1000, height: int = 460) -> str:
     """The whole chart as an SVG element; every text is escaped."""
-    left, right, top, bottom = 60, 250, 20, 50
+    left, right, top, bottom = 60, 300, 20, 50
     plot_width, plot_height = width - left - right, height - top - bottom
     title = "Solutions référencées Ségur, cumul par couloir selon la date de référencement"
     parts = [
@@ -152,13 +152,14 @@ def render_svg(series: list[Series], width: int = 960, height: int = 460) -> str
 
     parts.append('<g class="grid" stroke="#ddd" stroke-width="1">')
     for value in range(0, top_value + 1, step):
-        parts.append(f'<line x1="{left}" x2="{left + plot_width}" y1="{y(value)}" y2="{y(value)}"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_width}" y1="{y(value)}" y2="{y(value)}"/>'
+        )
     parts.append("</g>")
     parts.append('<g class="axis" font-size="12" fill="#333">')
     for value in range(0, top_value + 1, step):
-        parts.append(
-            f'<text x="{left - 8}" y="{y(value) + 4}" text-anchor="end">{french_number(value)}</text>'
-        )
+        label = french_number(value)
+        parts.append(f'<text x="{left - 8}" y="{y(value) + 4}" text-anchor="end">{label}</text>')
     for tick in x_ticks(first, last):
         parts.append(
             f'<line x1="{x(tick)}" x2="{x(tick)}" y1="{top + plot_height}" '

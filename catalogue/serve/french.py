@@ -32,7 +32,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def french_date(iso: str | None) -> str:
-    """"2024-06-01" -> "1er juin 2024"; other text is returned unchanged."""
+    """ "2024-06-01" -> "1er juin 2024"; other text is returned unchanged."""
     match = _ISO_DATE.match(iso or "")
     if not match:
         return iso or ""
@@ -56,7 +56,7 @@ def parse_timestamp(text: str | None) -> datetime | None:
 
 
 def french_datetime(text: str | None) -> str:
-    """"2025-03-03T01:14:00+00:00" -> "3 mars 2025 à 02 h 14 (heure de Paris)"."""
+    """ "2025-03-03T01:14:00+00:00" -> "3 mars 2025 à 02 h 14 (heure de Paris)"."""
     moment = parse_timestamp(text)
     if moment is None:
         return text or ""

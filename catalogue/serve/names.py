@@ -72,7 +72,10 @@ class NameIndex:
         """`rows_by_table[table]` yields (key, editor, solution, reference_number)."""
         return cls(
             {
-                table: [(key, haystack(editor, solution, number)) for key, editor, solution, number in rows]
+                table: [
+                    (key, haystack(editor, solution, number))
+                    for key, editor, solution, number in rows
+                ]
                 for table, rows in rows_by_table.items()
             }
         )

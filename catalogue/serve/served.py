@@ -163,7 +163,9 @@ class ServedCatalogue:
             try:
                 self.refresh()
             except Exception as error:  # keep serving the last good snapshot
-                message = f"segur serve: new snapshot failed, still serving the previous one: {error}"
+                message = (
+                    f"segur serve: new snapshot failed, still serving the previous one: {error}"
+                )
                 self.errors.append(message)
                 print(message, file=sys.stderr, flush=True)
 

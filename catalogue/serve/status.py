@@ -10,7 +10,9 @@ RUN_COLUMNS = (
     "id, started_at, finished_at, status, reason, rows_read, rows_expected, "
     "candidates_read, added, removed, changed"
 )
-LAST_COMPLETE_RUN = f"SELECT {RUN_COLUMNS} FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1"
+LAST_COMPLETE_RUN = (
+    f"SELECT {RUN_COLUMNS} FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1"
+)
 LATEST_RUN = f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT 1"
 
 

@@ -66,6 +66,7 @@ class NewsPage:
     articles: list[ArticleLink]
     next_url: str | None
     page_number: int
+    news_items: int = 0  # distinct /actualites/<slug> links, candidate articles or not
 
 
 @dataclass
@@ -89,6 +90,7 @@ def parse_news_listing(html: str, url: str) -> NewsPage:
         articles=candidate_article_links(soup, url),
         next_url=next_page_url(soup, url),
         page_number=page_number(url),
+        news_items=len(article_links_by_target(soup, url)),
     )
 
 
@@ -107,6 +109,17 @@ def is_article_url(url: str) -> bool:
     return fold(segments[-2]) == _ARTICLE_SEGMENT
 
 
+def article_links_by_target(soup: BeautifulSoup, url: str) -> dict[str, list[Tag]]:
+    """Every link to a news article, grouped by the article it leads to."""
+    base = base_url(soup, url)
+    by_target: dict[str, list[Tag]] = {}
+    for link in links(soup):
+        target = absolute(base, link["href"])
+        if is_article_url(target):
+            by_target.setdefault(target, []).append(link)
+    return by_target
+
+
 def candidate_article_links(soup: BeautifulSoup, url: str) -> list[ArticleLink]:
     """Links to articles whose title says "candidats au référencement", once each.
 
@@ -114,11 +127,7 @@ def candidate_article_links(soup: BeautifulSoup, url: str) -> list[ArticleLink]:
     the heading of the smallest block holding that link and no other article.
     """
     base = base_url(soup, url)
-    by_target: dict[str, list[Tag]] = {}
-    for link in links(soup):
-        target = absolute(base, link["href"])
-        if is_article_url(target):
-            by_target.setdefault(target, []).append(link)
+    by_target = article_links_by_target(soup, url)
     articles = []
     for target, anchors in by_target.items():
         texts = [t for a in anchors for t in (text_of(a), clean_text(a.get("title")))]

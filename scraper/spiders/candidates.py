@@ -24,7 +24,7 @@ class CandidatesSpider(SiteSpider):
 
     def parse_news(self, response):
         page = parse_news_listing(response.text, response.url)
-        readable = page.announced is not None or page.articles or page.next_url
+        readable = page.announced is not None or page.news_items or page.next_url
         yield PageReport(
             url=response.url,
             kind="news",

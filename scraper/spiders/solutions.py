@@ -1,10 +1,12 @@
 """Spider `solutions`: the referenced-solutions listing (contract 4.1).
 
-It reads the entry page (the unfiltered listing), then either follows its pager
-(rows carry their dispositif) or visits every dispositif facet and follows each
-facet's pager (rows lack it: the facet used to reach them tells it). Whichever
-way, each page is fetched once and its facts are reported for the completeness
-check.
+It reads the entry page (the unfiltered listing). When its rows say their
+dispositif and vague, it follows the listing's pager. When they do not, it
+visits instead the facets that tell them (one pager per dispositif facet, and
+per vague facet when the vague is missing too): the facet used to reach a page
+gives its rows what they lack, and rows reached by several paths are merged
+afterwards (scraper/collect.py). Each page is fetched once and its facts are
+reported for the completeness check.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 
 from scraper.items import PageReport
-from scraper.parsers import RowContext, parse_listing
+from scraper.parsers import Facet, RowContext, parse_listing
 from scraper.settings import LISTING_PATH
 from scraper.spiders.base import SiteSpider
 
@@ -25,7 +27,7 @@ class SolutionsSpider(SiteSpider):
 
     def __init__(self, base_url: str, collector, listing_path: str = LISTING_PATH, **kwargs):
         super().__init__(base_url, collector, listing_path, **kwargs)
-        self.dispositif_facets = []
+        self.entry_facets: list[Facet] = []
         self.facets_followed = False
 
     async def start(self):
@@ -54,13 +56,13 @@ class SolutionsSpider(SiteSpider):
             page_number=page.page_number,
         )
         yield from page.records
-        if kind == "listing" and page.page_number == 0:
-            self.dispositif_facets = [f for f in page.facets if f.name == DISPOSITIF_FACET]
-        lacks_dispositif = any(record.dispositif is None for record in page.records)
-        if kind == "listing" and lacks_dispositif and self.dispositif_facets:
-            yield from self.follow_facets(page.vague)
+        if kind == "listing":
             if page.page_number == 0:
-                return
+                self.entry_facets = page.facets
+            facet_requests = list(self.facets_telling_what_rows_lack(page))
+            yield from facet_requests
+            if facet_requests and page.page_number == 0:
+                return  # the facets reach every row: the listing's own pager is not needed
         if page.page_number == 0:
             self.collector.plan_pages(expected_pages(page.announced, len(page.records)) - 1)
         if self.on_site(page.next_url):
@@ -68,22 +70,46 @@ class SolutionsSpider(SiteSpider):
                 page.next_url, self.parse_page, kind, context=context, facet=facet
             )
 
-    def follow_facets(self, vague: int | None):
+    def facets_telling_what_rows_lack(self, page):
+        """Requests for the entry page's facets that tell what these rows do
+        not say (their dispositif, their vague); each facet once per crawl."""
         if self.facets_followed:
             return
+        lacks_dispositif = any(record.dispositif is None for record in page.records)
+        lacks_vague = any(record.vague is None for record in page.records)
+        wanted = [
+            facet
+            for facet in self.entry_facets
+            if self.on_site(facet.url)
+            and (
+                (lacks_dispositif and facet.name == DISPOSITIF_FACET)
+                or (lacks_vague and facet.vague is not None and facet.name != DISPOSITIF_FACET)
+            )
+        ]
+        if not wanted:
+            return
         self.facets_followed = True
-        self.collector.plan_pages(len(self.dispositif_facets))
-        for facet in self.dispositif_facets:
-            if not self.on_site(facet.url):
-                continue
-            context = RowContext(couloir=facet.couloir, dispositif=facet.dispositif, vague=vague)
+        self.collector.plan_pages(len(wanted))
+        for facet in wanted:
             yield self.page_request(
                 facet.url,
                 self.parse_page,
                 "facet",
-                context=context,
-                facet=facet.dispositif or facet.label,
+                context=context_of(facet),
+                facet=facet_name(facet),
             )
+
+
+def context_of(facet: Facet) -> RowContext:
+    if facet.name == DISPOSITIF_FACET:
+        return RowContext(couloir=facet.couloir, dispositif=facet.dispositif)
+    return RowContext(vague=facet.vague)
+
+
+def facet_name(facet: Facet) -> str:
+    if facet.name == DISPOSITIF_FACET:
+        return facet.dispositif or facet.label
+    return f"Vague {facet.vague}"
 
 
 def expected_pages(announced: int, rows_on_first_page: int) -> int:

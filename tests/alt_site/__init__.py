@@ -12,14 +12,16 @@ facets, the paged news listing, the candidate articles) over the replica's datas
 
 1. "bootstrap" (bootstrap.py), 2. "headerless" (headerless.py), 3. "definitions"
 (definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py),
-7. "fields" (fields.py), 8. "vaguefacet" (vaguefacet.py): each module's docstring says what it
-stresses. 6. broken.py: layouts the contract does not cover, served after a good sync.
+7. "fields" (fields.py), 8. "vaguefacet" (vaguefacet.py), 9. "dsfr" (dsfr.py),
+10. "headingvague" (definitions.py): each module's docstring says what it stresses.
+6. broken.py: layouts the contract does not cover, served after a good sync.
 """
 
 from .bootstrap import Bootstrap
 from .broken import RenamedLabels, ShortPage, Unlabelled, UnlabelledArticles
 from .common import Rendering
-from .definitions import Definitions
+from .definitions import Definitions, HeadingVague
+from .dsfr import Dsfr
 from .fields import Fields
 from .headerless import Headerless
 from .multilingual import Multilingual
@@ -37,6 +39,8 @@ RENDERINGS: dict[str, Rendering] = {
         Multilingual(),
         Fields(),
         VagueFacet(),
+        Dsfr(),
+        HeadingVague(),
     )
 }
 BROKEN: dict[str, Rendering] = {

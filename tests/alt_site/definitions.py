@@ -144,3 +144,22 @@ class Definitions(Rendering):
             f"</article></main>"
         )
         return document(article.title, body, lang)
+
+
+class HeadingVague(Definitions):
+    """Rendering 10, "headingvague": "definitions" with a labelled dispositif in every row.
+
+    Rows now carry their dispositif ("Dispositif : DPI") but still no vague and no couloir; the
+    unfiltered listing's heading names no vague (it mixes both), each facet page's heading
+    names its one vague. Contract 4.1: the vague missing from rows "is known ... from the page
+    heading or facet", so the rows of the unfiltered listing are not enough: the facet pages
+    (same data subset as "definitions") give every row its vague.
+    """
+
+    name = "headingvague"
+    news_page_size = 7  # its last news page lists a candidate article (unlike "definitions")
+
+    def row(self, record) -> str:
+        block = super().row(record)
+        dispositif = f"<dt>Dispositif :</dt><dd>{esc(record.dispositif)}</dd>"
+        return block.replace("</dl>", dispositif + "</dl>")

@@ -162,7 +162,7 @@ async def _replay(send, cached: CachedResponse, snapshot_id: str) -> None:
 
 
 async def _not_found(send) -> None:
-    body = "Page introuvable.".encode()
+    body = b"Page introuvable."
     await send(
         {
             "type": "http.response.start",

@@ -11,14 +11,21 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from datasette import Response, hookimpl
-from datasette.utils.asgi import NotFound
 from datasette.utils import tilde_encode
+from datasette.utils.asgi import NotFound
 from markupsafe import Markup
 
-from catalogue.serve.chart import CHART_SQL, UNDATED_SQL, cumulative_series, render_svg, yearly_table
+from catalogue.serve.chart import (
+    CHART_SQL,
+    UNDATED_SQL,
+    cumulative_series,
+    render_svg,
+    yearly_table,
+)
 from catalogue.serve.french import french_date, french_datetime, french_number
 from catalogue.serve.served import served_catalogue
 from catalogue.serve.status import sync_status
@@ -50,12 +57,12 @@ def register_routes(datasette):
 
 
 def _only_for_the_catalogue(page):
+    @functools.wraps(page)
     async def checked(datasette, request):
         if served_catalogue(datasette) is None:
             raise NotFound("Page introuvable.")
         return await page(datasette, request)
 
-    checked.__name__ = page.__name__
     return checked
 
 
