@@ -83,6 +83,9 @@ def shortfall_reasons(
     unlocated = sum(1 for record in solutions if not record.dispositif)
     if unlocated:
         reasons.append(f"{unlocated} solutions sans dispositif connu.")
+    undated = sum(1 for record in solutions if record.vague is None)
+    if undated:
+        reasons.append(f"{undated} solutions sans vague connue.")
     return reasons
 
 
@@ -112,6 +115,9 @@ def candidate_reasons(pages: list[PageReport], candidates: list[CandidateRecord]
         return ["Aucun article de candidats au référencement n'a été trouvé."]
     if articles and not candidates:
         return ["Aucune candidature lue dans les articles de candidats."]
+    unlocated = sum(1 for record in candidates if not record.dispositif)
+    if unlocated:
+        return [f"{unlocated} candidatures sans dispositif connu."]
     return []
 
 

@@ -4,7 +4,7 @@ from scraper.items import CandidateRecord, PageReport, SolutionRecord
 
 def solution(n: int, dispositif: str | None = "LGC") -> SolutionRecord:
     return SolutionRecord(
-        editor=f"ED {n}", solution=f"Logiciel {n}", version="1.0", dispositif=dispositif
+        editor=f"ED {n}", solution=f"Logiciel {n}", version="1.0", dispositif=dispositif, vague=1
     )
 
 
@@ -92,3 +92,17 @@ def test_unreadable_listing_count_is_partial_when_rows_were_read():
     pages = [listing(None, 0, error="page illisible"), *NEWS]
     status, _, expected = assess(pages, [solution(1)], [CANDIDATE])
     assert (status, expected) == ("partial", None)
+
+
+def test_candidates_without_dispositif_are_not_complete():
+    unlocated = CandidateRecord(editor="ACME", solution="Dossier")
+    status, reason, _ = assess([listing(1, 1), *NEWS], [solution(1)], [unlocated])
+    assert status == "partial"
+    assert "candidatures sans dispositif" in reason
+
+
+def test_rows_without_vague_are_not_complete():
+    record = SolutionRecord("ACME", "Dossier", "1", dispositif="LGC")
+    status, reason, _ = assess([listing(1, 1), *NEWS], [record], [CANDIDATE])
+    assert status == "partial"
+    assert "sans vague" in reason

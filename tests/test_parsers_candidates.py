@@ -296,3 +296,12 @@ def test_news_listing_counts_every_article_link_candidate_or_not():
     page = parse_news_listing(html, "https://example.org/actualites?page=2")
     assert page.news_items == 2
     assert len(page.articles) == 1
+
+
+def test_accordion_heading_with_a_button_names_the_dispositif():
+    html = """<main><h1>Listes des éditeurs MS1 et MS2 candidats au référencement</h1>
+    <section><h3><button aria-expanded="false">Liste des candidats MS2 PDE</button></h3>
+    <div><table><thead><tr><th>Raison sociale</th><th>Nom du logiciel</th></tr></thead>
+    <tbody><tr><td>ACME</td><td>Enfance+</td></tr></tbody></table></div></section></main>"""
+    article = parse_candidate_article(html, "https://example.org/actualites/x")
+    assert [r.dispositif for r in article.records] == ["DUI MS2 PDE"]

@@ -882,3 +882,11 @@ def test_facets_of_english_copy_or_other_host_are_left_out():
     <a href="https://industriels.esante.gouv.fr/s?f[0]=dsr_solutions:DUI">DUI (59)</a>
     <a href="?f[0]=dsr_solutions:DUI">DUI (59)</a>"""
     assert [f.url for f in facets_of(links)] == [URL + "?f[0]=dsr_solutions:DUI"]
+
+
+def test_numbered_pager_whose_only_arrow_is_the_last_page_goes_to_the_next_page():
+    html = """<main><p>120 résultats</p><nav><ul>
+      <li><a href="?page=0">1</a></li><li><a href="?page=1">2</a></li>
+      <li><a href="?page=2">3</a></li><li><a href="?page=5">»</a></li></ul></nav></main>"""
+    page = parse_listing(html, "https://example.org/liste")
+    assert page.next_url == "https://example.org/liste?page=1"

@@ -20,6 +20,7 @@ from scraper.items import CandidateRecord
 from scraper.normalize import clean_text, fold, parse_date
 from scraper.parsers.common import (
     HEADING_TAGS,
+    SKIPPED_TAGS,
     Notes,
     Value,
     base_url,
@@ -247,12 +248,18 @@ def _captions(table: Tag) -> list[Tag]:
     return captions
 
 
+def _heading_text(heading: Tag) -> str:
+    """A heading's whole visible text, button labels included: accordions
+    title their panels with a <button> inside the heading."""
+    return text_of(heading, skip=lambda tag: tag.name in SKIPPED_TAGS and tag.name != "button")
+
+
 def _heading_dispositif(table: Tag) -> str | None:
     """What the headings titling a table name: its caption (or the caption of the
     `<figure>` holding it), then the headings above it in the outline (nearest first,
     each strictly higher in rank than the last)."""
     for caption in _captions(table):
-        named = dispositif_named(text_of(caption))
+        named = dispositif_named(_heading_text(caption))
         if named is not None:
             return named
     rank = _PSEUDO_HEADING_LEVEL + 1
@@ -260,7 +267,7 @@ def _heading_dispositif(table: Tag) -> str | None:
         level = _heading_level(element)
         if level is None or level >= rank:
             continue
-        named = dispositif_named(text_of(element))
+        named = dispositif_named(_heading_text(element))
         if named is not None:
             return named
         rank = level

@@ -420,7 +420,28 @@ def next_page_url(soup: BeautifulSoup, url: str) -> str | None:
         rank = (number != current + 1, not by_rel, number, order)
         if best is None or rank < best:
             best, best_url = rank, target
+    if best_url and page_number(best_url) != current + 1:
+        # Only a "»" to a later page was found: a numbered link to the very
+        # next page, when the pager has one, is surely the next page.
+        return _numbered_link(soup, base, best_url, current + 1) or best_url
     return best_url
+
+
+def _numbered_link(soup: BeautifulSoup, base: str, like: str, number: int) -> str | None:
+    """A link to page `number` of the same listing as `like` (same path and
+    parameters but `page`)."""
+    wanted = _without_page(like)
+    for link in links(soup, "a"):
+        target = urljoin(base, link["href"].strip()).split("#", 1)[0]
+        if page_number(target) == number and _without_page(target) == wanted:
+            return target
+    return None
+
+
+def _without_page(url: str) -> tuple:
+    parts = urlsplit(url)
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if k != "page")
+    return parts.netloc, parts.path, tuple(query)
 
 
 # ---------------------------------------------------------------- facets

@@ -72,20 +72,21 @@ class SolutionsSpider(SiteSpider):
 
     def facets_telling_what_rows_lack(self, page):
         """Requests for the entry page's facets that tell what these rows do
-        not say (their dispositif, their vague); each facet once per crawl."""
+        not say: the dispositif facets for the dispositif, the vague facets for
+        the vague (or, when there are none, the dispositif facets, whose pages'
+        headings may name it). Each facet once per crawl."""
         if self.facets_followed:
             return
+        facets = [facet for facet in self.entry_facets if self.on_site(facet.url)]
+        dispositif_facets = [f for f in facets if f.name == DISPOSITIF_FACET]
+        vague_facets = [f for f in facets if f.vague is not None and f.name != DISPOSITIF_FACET]
         lacks_dispositif = any(record.dispositif is None for record in page.records)
         lacks_vague = any(record.vague is None for record in page.records)
-        wanted = [
-            facet
-            for facet in self.entry_facets
-            if self.on_site(facet.url)
-            and (
-                (lacks_dispositif and facet.name == DISPOSITIF_FACET)
-                or (lacks_vague and facet.vague is not None and facet.name != DISPOSITIF_FACET)
-            )
-        ]
+        wanted = []
+        if lacks_dispositif or (lacks_vague and not vague_facets):
+            wanted += dispositif_facets  # a facet page's heading may name its vague
+        if lacks_vague:
+            wanted += vague_facets
         if not wanted:
             return
         self.facets_followed = True

@@ -13,7 +13,8 @@ facets, the paged news listing, the candidate articles) over the replica's datas
 1. "bootstrap" (bootstrap.py), 2. "headerless" (headerless.py), 3. "definitions"
 (definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py),
 7. "fields" (fields.py), 8. "vaguefacet" (vaguefacet.py), 9. "dsfr" (dsfr.py),
-10. "headingvague" (definitions.py): each module's docstring says what it stresses.
+10. "headingvague" (definitions.py), 11. "vaguefacet-bare" (vaguefacet.py): each module's
+docstring says what it stresses.
 6. broken.py: layouts the contract does not cover, served after a good sync.
 """
 
@@ -27,7 +28,7 @@ from .headerless import Headerless
 from .multilingual import Multilingual
 from .plaintext import PlainText
 from .server import AltServer, AltSite, dataset, truth_solutions
-from .vaguefacet import VagueFacet
+from .vaguefacet import VagueFacet, VagueFacetBare
 
 RENDERINGS: dict[str, Rendering] = {
     rendering.name: rendering
@@ -41,6 +42,7 @@ RENDERINGS: dict[str, Rendering] = {
         VagueFacet(),
         Dsfr(),
         HeadingVague(),
+        VagueFacetBare(),
     )
 }
 BROKEN: dict[str, Rendering] = {

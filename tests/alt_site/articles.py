@@ -20,7 +20,8 @@ class TableStyle:
     dataset's table does not show is skipped. `header` is "thead" (<thead><th>), "th-row"
     (first <tr> of <th>, no <thead>) or "td-bold" (first <tr> of <td><b>). `heading` is the
     element naming the dispositif above a table without a dispositif column: "h2".."h4",
-    "caption" or "p-strong" (`<p><strong>`). `date_style` None keeps the table's own.
+    "caption", "p-strong" (`<p><strong>`) or "none" (the caller prints it). `date_style`
+    None keeps the table's own.
     """
 
     labels: dict[str, str]
@@ -44,6 +45,10 @@ def candidate_tables(article: Article, style: TableStyle) -> str:
     html = "\n".join(
         candidate_table(table, style, index) for index, table in enumerate(article.tables)
     )
+    return as_typed(html, article)
+
+
+def as_typed(html: str, article: Article) -> str:
     return html.replace("&#x27;", "’") if article.curly_apostrophes else html
 
 
@@ -67,7 +72,7 @@ def candidate_table(table: CandidateTable, style: TableStyle, index: int = 0) ->
         caption = f"<caption>{esc(heading)}</caption>"
     elif heading and element == "p-strong":
         before = f"<p><strong>{esc(heading)}</strong></p>\n"
-    elif heading:
+    elif heading and element != "none":
         before = f"<{element}>{esc(heading)}</{element}>\n"
     if before and style.intro:
         before += f"<p>{esc(style.intro)}</p>\n"

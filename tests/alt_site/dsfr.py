@@ -7,13 +7,15 @@ Stresses: each row is an `fr-card` whose unlabelled title is the solution and wh
 labelled dispositif, a sync must walk the facets (`fr-tag` links, "DPI (48)"). The DSFR pager
 prints its first/previous links on the first page and its next/last links on the last page as
 `<a>` without href (`aria-disabled="true"`), labelled "Page suivante" / "Dernière page" like the
-live ones. Candidate tables sit in `<div class="fr-table">` with the dispositif in the
-<caption> ("Liste des candidats MS1 PA/PH/DOM").
+live ones. Candidate tables are folded in DSFR accordions: each table sits in
+`<div class="fr-collapse"><div class="fr-table">` under the accordion's heading, whose text is
+inside the toggle button (`<h3 class="fr-accordion__title"><button class="fr-accordion__btn">
+Liste des candidats MS1 PA/PH/DOM</button></h3>`): the heading just above the table.
 """
 
 from __future__ import annotations
 
-from .articles import TableStyle, candidate_tables
+from .articles import TableStyle, as_typed, candidate_table
 from .common import (
     DISPOSITIF_TEXTS,
     NEWS_PATH,
@@ -35,7 +37,7 @@ ARTICLE_TABLES = TableStyle(
         "status": "Statut",
         "applied_on": "Date de candidature",
     },
-    heading="caption",
+    heading="none",
     heading_text=lambda text: f"Liste des candidats {text}" if text.startswith("MS") else text,
     date_style="words",
     table_class="fr-table--bordered",
@@ -155,13 +157,23 @@ class Dsfr(Rendering):
 
     def article_page(self, article, lang: str) -> str:
         paragraphs = "".join(f"<p>{esc(p)}</p>" for p in article.paragraphs)
-        tables = (
-            candidate_tables(article, ARTICLE_TABLES)
-            .replace('<table class="fr-table--bordered">', '<div class="fr-table"><table>')
-            .replace("</table>", "</table></div>")
+        accordions = "".join(
+            self.accordion(table, index) for index, table in enumerate(article.tables)
         )
         body = (
             f'{SKIP_LINKS}<main class="fr-container"><h1>{esc(article.title)}</h1>'
-            f"{paragraphs}{tables}</main>"
+            f'{paragraphs}<div class="fr-accordions-group">{as_typed(accordions, article)}</div>'
+            "</main>"
         )
         return document(article.title, body, lang)
+
+    @staticmethod
+    def accordion(table, index: int) -> str:
+        title = ARTICLE_TABLES.heading_text(table.heading or "Liste des candidats")
+        return (
+            '<section class="fr-accordion"><h3 class="fr-accordion__title">'
+            f'<button class="fr-accordion__btn" aria-expanded="false" aria-controls="acc-{index}">'
+            f'{esc(title)}</button></h3><div class="fr-collapse" id="acc-{index}">'
+            f'<div class="fr-table">{candidate_table(table, ARTICLE_TABLES, index)}</div>'
+            "</div></section>"
+        )

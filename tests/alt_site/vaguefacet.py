@@ -126,3 +126,23 @@ class VagueFacet(Rendering):
             f"{candidate_tables(article, ARTICLE_TABLES)}</main>"
         )
         return document(article.title, body, lang)
+
+
+class VagueFacetBare(VagueFacet):
+    """Rendering 11, "vaguefacet-bare": "vaguefacet" whose rows lack the dispositif too.
+
+    Each row then says neither its dispositif nor its vague: the dispositif facets give the
+    one, the vague facets the other, so every row is known only by combining two facets.
+    """
+
+    name = "vaguefacet-bare"
+    page_size = 40
+
+    def listing_page(self, view: ListingView) -> str:
+        page = super().listing_page(view)
+        return page.replace('<th scope="col">Dispositif</th>', "")
+
+    @staticmethod
+    def row(record) -> str:
+        full = VagueFacet.row(record)
+        return full.replace(f"<td>{esc(record.dispositif)}</td>", "", 1)
