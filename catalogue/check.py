@@ -39,7 +39,7 @@ from typing import Any
 
 import sqlite_utils
 
-from catalogue.diff import french_date
+from catalogue.french import french_date
 from catalogue.history import REMOVED_STATUS, compact_editors_match, dispositifs_compatible
 from catalogue.versions import same_version, version_sort_key
 from scraper.normalize import clean_text, compact_key, fold, loose_key

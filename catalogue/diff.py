@@ -44,6 +44,7 @@ from typing import Any
 
 import sqlite_utils
 
+from catalogue.french import french_date, french_datetime, run_status
 from catalogue.history import ADDED, CHANGED, REAPPEARED, REMOVED, SOLUTION
 from catalogue.versions import version_sort_key
 from scraper.normalize import clean_text, fold, parse_date
@@ -246,26 +247,6 @@ FIELD_NAMES = {
     "source_url": "page source",
 }
 DATE_FIELDS = ("referenced_on", "applied_on")
-STATUS_NAMES = {
-    "complete": "complète",
-    "partial": "partielle",
-    "failed": "échouée",
-    "running": "en cours",
-}
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 UNKNOWN_COULOIR = "Couloir non précisé"
 UNKNOWN_DISPOSITIF = "Dispositif non précisé"
 TITLE = "Référencement Ségur"
@@ -278,23 +259,10 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_text(str(text)))
 
 
-def french_date(iso: str | None) -> str:
-    """ISO "2024-06-01" -> "1er juin 2024"; anything else is returned as text."""
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", iso or "")
-    if not match:
-        return md(iso or "")
-    year, month, day = (int(part) for part in match.groups())
-    if not 1 <= month <= 12:
-        return md(iso)
-    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
-
-
-def french_datetime(iso: str | None) -> str:
-    """ISO "2024-06-15T02:00:00+00:00" -> "15 juin 2024 à 02:00 UTC"."""
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", iso or "")
-    if not match:
-        return french_date(iso)
-    return f"{french_date(match.group(1))} à {match.group(2)} UTC"
+def french_day(value: str | None) -> str:
+    """A stored date in French ("1er juin 2024"); scraped text that is no date
+    is escaped."""
+    return md(french_date(value))
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -315,10 +283,10 @@ def _title(run: dict[str, Any]) -> str:
         count = len(run["runs"])
         plural = "s" if count > 1 else ""
         return (
-            f"# {TITLE} : changements depuis le {french_date(run['since'])} "
+            f"# {TITLE} : changements depuis le {french_day(run['since'])} "
             f"({count} synchronisation{plural}, n° {run['first_run']} à n° {run['last_run']})"
         )
-    status = STATUS_NAMES.get(run["status"], md(run["status"]))
+    status = md(run_status(run["status"]))
     return (
         f"# {TITLE} : synchronisation n° {run['id']} du "
         f"{french_datetime(run['started_at'])} ({status})"
@@ -328,7 +296,7 @@ def _title(run: dict[str, Any]) -> str:
 def _warning(run: dict[str, Any], *, numbered: bool = False) -> str | None:
     if run["status"] not in ("partial", "failed"):
         return None
-    which = f" n° {run['id']} du {french_date(run['started_at'])}" if numbered else ""
+    which = f" n° {run['id']} du {french_day(run['started_at'])}" if numbered else ""
     reason = md(run.get("reason") or "").rstrip()
     if reason and not reason.endswith((".", "!", "?", "…")):
         reason += "."
@@ -426,7 +394,7 @@ def _context(element: dict[str, Any]) -> str:
 def _referenced_on(element: dict[str, Any]) -> str:
     if not element.get("referenced_on"):
         return ""
-    return f", référencée le {french_date(element['referenced_on'])}"
+    return f", référencée le {french_day(element['referenced_on'])}"
 
 
 def _new_product_line(element: dict[str, Any]) -> str:
@@ -438,7 +406,7 @@ def _new_product_line(element: dict[str, Any]) -> str:
     if candidature:
         since = candidature.get("applied_on")
         parts.append(
-            f", anciennement candidat depuis le {french_date(since)}"
+            f", anciennement candidat depuis le {french_day(since)}"
             if since
             else ", anciennement candidat"
         )
@@ -469,7 +437,7 @@ def _value(name: str, value: object) -> str:
     if value is None or value == "":
         return "(vide)"
     if name in DATE_FIELDS:
-        return french_date(str(value))
+        return french_day(str(value))
     return md(value)
 
 
@@ -510,7 +478,7 @@ def _candidate_line(element: dict[str, Any], *, with_status: bool = True) -> str
     if element.get("dispositif"):
         line += f" ({md(element['dispositif'])})"
     if element.get("applied_on"):
-        line += f", candidat depuis le {french_date(element['applied_on'])}"
+        line += f", candidat depuis le {french_day(element['applied_on'])}"
     if with_status and element.get("status"):
         line += f", statut : {md(element['status'])}"
     if element.get("reappeared"):
@@ -540,7 +508,7 @@ def _now_referenced(report: dict[str, Any]) -> list[tuple[str, str]]:
         if not candidature or candidature["key"] in found:
             continue
         since = candidature.get("applied_on")
-        since_text = f", candidat depuis le {french_date(since)}" if since else ""
+        since_text = f", candidat depuis le {french_day(since)}" if since else ""
         dispositif = candidature.get("dispositif") or element.get("dispositif")
         where = f" ({md(dispositif)})" if dispositif else ""
         found[candidature["key"]] = (

@@ -82,7 +82,7 @@ SECOND_CANDIDATES = [
 ]
 
 EXPECTED_MARKDOWN = """\
-# Référencement Ségur : synchronisation n° 2 du 15 juin 2024 à 02:00 UTC (complète)
+# Référencement Ségur : synchronisation n° 2 du 15 juin 2024 à 04 h 00 (heure de Paris) (complète)
 
 ## Nouvelles solutions référencées (2)
 
@@ -226,7 +226,8 @@ def test_report_keys_gives_the_sets_to_compare(two_runs):
 def test_unchanged_run_says_no_change(two_runs):
     run(two_runs, "2024-06-16", SECOND, SECOND_CANDIDATES)
     assert render_markdown(run_report(two_runs)) == (
-        "# Référencement Ségur : synchronisation n° 3 du 16 juin 2024 à 02:00 UTC (complète)\n"
+        "# Référencement Ségur : synchronisation n° 3 du 16 juin 2024 à 04 h 00 "
+        "(heure de Paris) (complète)\n"
         "\n"
         "Aucun changement.\n"
     )
@@ -235,7 +236,8 @@ def test_unchanged_run_says_no_change(two_runs):
 def test_partial_run_is_flagged(two_runs):
     run(two_runs, "2024-06-16", SECOND[:2], SECOND_CANDIDATES, "partial", "La page 2 est illisible")
     assert render_markdown(run_report(two_runs)) == (
-        "# Référencement Ségur : synchronisation n° 3 du 16 juin 2024 à 02:00 UTC (partielle)\n"
+        "# Référencement Ségur : synchronisation n° 3 du 16 juin 2024 à 04 h 00 "
+        "(heure de Paris) (partielle)\n"
         "\n"
         "⚠ Synchronisation partielle : La page 2 est illisible. "
         "Aucune suppression n'a été enregistrée.\n"

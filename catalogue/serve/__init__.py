@@ -4,7 +4,7 @@
 * `snapshots`, `served`, `database`, `cache`: never half a sync (each request
   reads one snapshot; responses cached until the next swap);
 * `names`: the accent-, case- and punctuation-insensitive name look-up;
-* `chart`, `status`, `french`: the chart page, the last-sync notice, French wording;
+* `chart`, `status`: the chart page, the last-sync notice (French wording: catalogue/french.py);
 * `demo`: `segur demo` (bundled replica -> sync -> serve);
 * `plugins/`, `templates/`, `static/`, `metadata.yml`, `settings.json`, `robots.txt`:
   what Datasette loads.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from catalogue.serve.french import MONTHS, french_number
+from catalogue.french import MONTHS, french_number
 
 UNKNOWN_COULOIR = "Couloir non précisé"
 # Okabe-Ito and Tableau colours: distinguishable by most colour-blind readers.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalogue.serve.french import french_datetime, french_number, run_status
+from catalogue.french import french_datetime, french_number, run_status
 
 RUN_COLUMNS = (
     "id, started_at, finished_at, status, reason, rows_read, rows_expected, "

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import PageElement
 
 from scraper.items import CandidateRecord
-from scraper.normalize import clean_text, fold, parse_date
+from scraper.normalize import clean_text, fold
 from scraper.parsers.common import (
     HEADING_TAGS,
     SKIPPED_TAGS,
@@ -33,6 +33,7 @@ from scraper.parsers.common import (
     page_heading,
     page_number,
     result_count,
+    row_date,
     skipped,
     tags,
     text_of,
@@ -294,7 +295,7 @@ def candidate_record(
         version=text("version"),
         dispositif=_row_dispositif(text("dispositif"), text("couloir"), notes) or dispositif,
         status=candidate_status(text("status"), notes),
-        applied_on=_date(text("applied_on"), notes),
+        applied_on=row_date(text("applied_on"), notes),
         source_url=url,
     )
 
@@ -322,12 +323,3 @@ def candidate_status(text: str | None, notes: Notes) -> str | None:
         notes.add(f"unknown status {text!r}")
         return text
     return status
-
-
-def _date(text: str | None, notes: Notes) -> str | None:
-    if not text:
-        return None
-    iso = parse_date(text)
-    if iso is None:
-        notes.add(f"unreadable date {text!r}")
-    return iso

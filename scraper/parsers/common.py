@@ -18,6 +18,7 @@ from bs4.element import PageElement
 from scraper.normalize import (
     clean_text,
     fold,
+    parse_date,
     parse_result_count,
     split_trailing_count,
     straight_apostrophes,
@@ -616,3 +617,13 @@ def _only_facets(block: Tag, facet_ids: set[int]) -> bool:
         return True
     texts = [t for t in (clean_text(s) for s in iter_strings(block, outside_links)) if t]
     return len(texts) <= _BLOCK_TITLE_TEXTS and sum(map(len, texts)) <= _BLOCK_TITLE_BUDGET
+
+
+def row_date(text: str | None, notes: Notes) -> str | None:
+    """A date cell as ISO `yyyy-mm-dd`; an unreadable one is noted."""
+    if not text:
+        return None
+    iso = parse_date(text)
+    if iso is None:
+        notes.add(f"unreadable date {text!r}")
+    return iso

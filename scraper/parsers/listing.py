@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, Tag
 
 from scraper.items import SolutionRecord
-from scraper.normalize import clean_text, find_vague, fold, parse_date, parse_vague
+from scraper.normalize import clean_text, find_vague, fold, parse_vague
 from scraper.parsers.blocks import block_rows
 from scraper.parsers.common import (
     FacetLink,
@@ -37,6 +37,7 @@ from scraper.parsers.common import (
     page_heading,
     page_number,
     result_count,
+    row_date,
     same_site,
     skipped,
 )
@@ -282,15 +283,6 @@ def row_vague(text: str | None, notes: Notes) -> int | None:
     if vague is None:
         notes.add(f"unreadable vague {text!r}")
     return vague
-
-
-def row_date(text: str | None, notes: Notes) -> str | None:
-    if not text:
-        return None
-    iso = parse_date(text)
-    if iso is None:
-        notes.add(f"unreadable date {text!r}")
-    return iso
 
 
 def reference_number(text: str | None) -> str | None:

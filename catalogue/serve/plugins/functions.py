@@ -21,7 +21,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 
-from catalogue.serve.french import atom_timestamp
+from catalogue.french import atom_timestamp
 from catalogue.serve.served import served_catalogue
 from catalogue.versions import same_version
 from scraper.normalize import compact_key, parse_date

@@ -19,6 +19,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup
 
+from catalogue.french import french_date, french_datetime, french_number
 from catalogue.serve.chart import (
     CHART_SQL,
     UNDATED_SQL,
@@ -26,7 +27,6 @@ from catalogue.serve.chart import (
     render_svg,
     yearly_table,
 )
-from catalogue.serve.french import french_date, french_datetime, french_number
 from catalogue.serve.served import served_catalogue
 from catalogue.serve.status import sync_status
 

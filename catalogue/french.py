@@ -1,4 +1,5 @@
-"""French wording of dates, numbers and statuses on the public pages."""
+"""French wording of dates, numbers and statuses, for everything the public reads:
+the Datasette pages, the diff report, `segur check`."""
 
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ RUN_STATUSES = {
     "running": "en cours",
 }
 NARROW_NO_BREAK_SPACE = "\u202f"
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
 
 
 def french_date(iso: str | None) -> str:
-    """ "2024-06-01" -> "1er juin 2024"; other text is returned unchanged."""
+    """ "2024-06-01" (or the date of an ISO date-time) -> "1er juin 2024"; other
+    text is returned unchanged."""
     match = _ISO_DATE.match(iso or "")
     if not match:
         return iso or ""
