@@ -28,3 +28,51 @@ def test_retry_after_date_in_the_past_means_now():
 )
 def test_english_copies_are_recognised(path, english):
     assert is_english_path(path) is english
+
+
+def test_polite_settings():
+    from scraper.settings import PROJECT_URL, scrapy_settings
+
+    settings = scrapy_settings(delay=2.5)
+    assert settings["ROBOTSTXT_OBEY"] is True
+    assert PROJECT_URL in settings["USER_AGENT"]
+    assert settings["DOWNLOAD_DELAY"] == 2.5
+    assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
+    assert {429, 503, 500}.issubset(settings["RETRY_HTTP_CODES"])
+
+
+def retry_middleware(max_retry_after=120):
+    from scrapy.settings import Settings
+
+    from scraper.middlewares import RetryAfterMiddleware
+    from scraper.settings import scrapy_settings
+
+    settings = Settings(scrapy_settings())
+    settings.set("SEGUR_MAX_RETRY_AFTER", max_retry_after)
+    return RetryAfterMiddleware(settings)
+
+
+def test_retry_after_beyond_the_limit_gives_the_page_up_at_once():
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    request = Request("http://127.0.0.1/liste")
+    response = HtmlResponse(
+        request.url, status=503, headers={"Retry-After": "3600"}, request=request
+    )
+    answer = asyncio.run(retry_middleware().process_response(request, response))
+    assert answer is response
+    assert "Retry-After de 3600 s" in request.meta["segur_gave_up"]
+
+
+def test_success_passes_through():
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    request = Request("http://127.0.0.1/liste")
+    response = HtmlResponse(request.url, status=200, request=request)
+    assert asyncio.run(retry_middleware().process_response(request, response)) is response

@@ -208,10 +208,13 @@ class ReplicaServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.state = state
-        self._site = self._make_site(state)
+        self._site = self.make_site(state)
         self.set_faults(faults)
 
-    def _make_site(self, state: int) -> Site:
+    def make_site(self, state: int) -> Site:
+        """The site served in `state`. Subclasses override it to serve other
+        renderings of the same data with the same faults and request log
+        (tests/alt_site): the result needs `.respond(target) -> Page` and `.dataset`."""
         return Site(
             _dataset(state, self.scale), self.rendering, self.page_size, self.robots_disallow
         )
@@ -275,7 +278,7 @@ class ReplicaServer:
     def set_state(self, state: int) -> None:
         if state not in STATES:
             raise ValueError(f"state must be 1 or 2, not {state!r}")
-        site = self._make_site(state)
+        site = self.make_site(state)
         with self._lock:
             self.state, self._site = state, site
 

@@ -2,7 +2,7 @@
 
 `AltServer` is a `ReplicaServer` whose site is an `AltSite`: the handler, the fault budget, the
 request log, `set_state` and the lifecycle are the replica's own; only the pages differ. It
-plugs in through `ReplicaServer._make_site(state)`, the one place the replica builds its site.
+plugs in through `ReplicaServer.make_site(state)`, the one place the replica builds its site.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ class AltServer(ReplicaServer):
         self.alt_rendering = rendering
         super().__init__(state=state, scale=scale, faults=faults)
 
-    def _make_site(self, state: int) -> AltSite:
+    def make_site(self, state: int) -> AltSite:
         return AltSite(self.alt_rendering, dataset(state, self.scale))
 
     def set_rendering(self, rendering: Rendering) -> None:
