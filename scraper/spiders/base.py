@@ -4,7 +4,7 @@ parsers' job (scraper/parsers)."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import (
@@ -27,6 +27,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from scraper.items import PageReport
 from scraper.middlewares import is_english_path
+from scraper.settings import LISTING_PATH, NEWS_PATH
 
 
 class SiteSpider(scrapy.Spider):
@@ -34,8 +35,7 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(self, base_url: str, collector, entry_path: str, **kwargs):
         super().__init__(**kwargs)
-        self.base_url = base_url.rstrip("/") + "/"
-        self.entry_url = urljoin(self.base_url, entry_path.lstrip("/"))
+        self.entry_url = entry_url(base_url, entry_path)
         self.site_netloc = urlsplit(self.entry_url).netloc
         self.allowed_domains = [urlsplit(self.entry_url).hostname or ""]
         self.collector = collector
@@ -78,6 +78,22 @@ DROPS = (
 )
 REFUSALS = (ConnectionRefusedError, DownloadConnectionRefusedError)
 UNKNOWN_HOSTS = (DNSLookupError, CannotResolveHostError)
+
+
+def entry_url(base_url: str, path: str) -> str:
+    """The URL of the page at `path` under the site root `base_url`.
+
+    The root may carry a prefix (mirrors such as `https://esante.gouv.fr/ens`);
+    a base URL given as one of the known pages themselves (the listing or the
+    news listing) counts as its site root."""
+    parts = urlsplit(base_url.strip())
+    prefix = parts.path.rstrip("/")
+    for known in (LISTING_PATH, NEWS_PATH):
+        known = "/" + known.strip("/")
+        if prefix.endswith(known):
+            prefix = prefix[: -len(known)]
+            break
+    return urlunsplit((parts.scheme, parts.netloc, prefix + "/" + path.lstrip("/"), "", ""))
 
 
 def describe_failure(failure) -> str:
