@@ -521,6 +521,15 @@ def test_result_line_number_does_not_merge_with_previous_text():
     assert count_of("<body><h1><span>Vague 2</span> <span>137 résultats</span></h1></body>") == 137
 
 
+def test_result_line_number_does_not_join_a_word_in_the_next_cell():
+    """A version cell "10" followed by an editor "RÉSULTATS & ANALYSES" is not a result line;
+    the real one comes after the table."""
+    html = """<body><table><tr><th>Version</th><th>Éditeur</th></tr>
+    <tr><td>10</td><td>RÉSULTATS &amp; ANALYSES</td></tr></table>
+    <footer><p>9 résultats</p></footer></body>"""
+    assert count_of(html) == 9
+
+
 def test_result_line_ignores_scripts_and_page_size_choices():
     html = """<body><script>var s = "99 résultats";</script>
     <select><option>50 résultats</option></select><p>Afficher 50 résultats par page</p>

@@ -247,12 +247,15 @@ def test_maintenance_page_on_page_2_is_partial_and_removes_nothing(good_catalogu
 
 # ---------------------------------------------------------------- the renderings themselves
 
-RESULT_LINE = re.compile(r"(\d[\d\s]*)\s*résultats?\b|Aucun résultat")
+# A count's digit groups never span two text nodes ("… 2023</td>…<p>59 résultats").
+RESULT_LINE = re.compile(r"(\d(?:[^\S\n]*\d)*)\s*résultats?\b|Aucun résultat")
 
 
 def listing_text(site: AltSite, query: str) -> str:
+    """The page's text nodes, one per line, spaces inside each collapsed."""
     body = site.respond(f"{LISTING_PATH}{query}").body
-    return " ".join(lxml.html.fromstring(body).text_content().split())
+    nodes = (" ".join(text.split()) for text in lxml.html.fromstring(body).itertext())
+    return "\n".join(node for node in nodes if node)
 
 
 @pytest.mark.parametrize("name", sorted(RENDERINGS))

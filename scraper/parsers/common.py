@@ -292,23 +292,31 @@ def result_count(soup: BeautifulSoup) -> int | None:
 
     Text nodes are read one at a time so that neighbouring numbers ("Vague 2" just
     before "137 résultats") never merge; a count split by markup
-    ("<strong>137</strong> résultats") is joined with the text node just before it.
+    ("<strong>137</strong> résultats") is joined with the text node just before it when
+    both lie in the same block: a version cell "10" never joins the next cell's
+    "RÉSULTATS & ANALYSES".
     """
     root = soup.body or soup
-    previous = ""
+    previous, previous_block = "", None
     for string in iter_strings(root):
         text = clean_text(string)
         if not text:
             continue
+        block = _enclosing_block(string)
         folded = fold(text)
         if _RESULT_WORD.search(folded):
             count = parse_result_count(text)
-            if count is None and _BARE_NUMBER.match(fold(previous)):
+            if count is None and block is previous_block and _BARE_NUMBER.match(fold(previous)):
                 count = parse_result_count(f"{previous} {text}")
             if count is not None:
                 return count
-        previous = text
+        previous, previous_block = text, block
     return None
+
+
+def _enclosing_block(node: PageElement) -> Tag | None:
+    """The nearest ancestor a browser lays out on its own line(s)."""
+    return next((parent for parent in node.parents if parent.name in BLOCK_TAGS), None)
 
 
 def page_heading(soup: BeautifulSoup) -> str:

@@ -13,8 +13,9 @@ facets, the paged news listing, the candidate articles) over the replica's datas
 1. "bootstrap" (bootstrap.py), 2. "headerless" (headerless.py), 3. "definitions"
 (definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py),
 7. "fields" (fields.py), 8. "vaguefacet" (vaguefacet.py), 9. "dsfr" (dsfr.py),
-10. "headingvague" (definitions.py), 11. "vaguefacet-bare" (vaguefacet.py): each module's
-docstring says what it stresses.
+10. "headingvague" (definitions.py), 11. "vaguefacet-bare" (vaguefacet.py),
+12. "rowtables" (rowtables.py), 13. "headlink" (headlink.py): each module's docstring says what
+it stresses (12 and 13 share tricky.py's extra rows and scrambled pager queries).
 6. broken.py: layouts the contract does not cover, served after a good sync.
 """
 
@@ -25,8 +26,10 @@ from .definitions import Definitions, HeadingVague
 from .dsfr import Dsfr
 from .fields import Fields
 from .headerless import Headerless
+from .headlink import HeadLink
 from .multilingual import Multilingual
 from .plaintext import PlainText
+from .rowtables import RowTables
 from .server import AltServer, AltSite, dataset, truth_solutions
 from .vaguefacet import VagueFacet, VagueFacetBare
 
@@ -43,6 +46,8 @@ RENDERINGS: dict[str, Rendering] = {
         Dsfr(),
         HeadingVague(),
         VagueFacetBare(),
+        RowTables(),
+        HeadLink(),
     )
 }
 BROKEN: dict[str, Rendering] = {
