@@ -76,3 +76,29 @@ def test_success_passes_through():
     request = Request("http://127.0.0.1/liste")
     response = HtmlResponse(request.url, status=200, request=request)
     assert asyncio.run(retry_middleware().process_response(request, response)) is response
+
+
+@pytest.mark.parametrize(
+    "url, allowed",
+    [
+        ("http://127.0.0.1:8000/actualites", True),
+        ("http://127.0.0.1:8000/en/actualites", False),
+        ("https://esante.gouv.fr/segur/solutions-referencees", False),
+        ("http://127.0.0.1:9999/actualites", False),
+    ],
+)
+def test_requests_stay_on_the_french_site(url, allowed):
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+
+    from scraper.middlewares import StayOnSiteMiddleware
+
+    crawler = SimpleNamespace(spider=SimpleNamespace(site_netloc="127.0.0.1:8000"))
+    middleware = StayOnSiteMiddleware(crawler)
+    if allowed:
+        assert middleware.process_request(Request(url)) is None
+    else:
+        with pytest.raises(IgnoreRequest):
+            middleware.process_request(Request(url))
