@@ -70,14 +70,13 @@ def build_result(base_url: str, collector: RunCollector, errors: list[str]) -> C
     return result
 
 
-CONTEXT_FIELDS = ("dispositif", "vague")
+# What a row may say on one path and not on another; two rows that say
+# different things here are two solutions.
+CONTEXT_FIELDS = ("dispositif", "vague", "reference_number")
 
 
 def _identity(record: SolutionRecord) -> tuple:
-    """Who a row is, whatever the path that reached it (its dispositif and
-    vague may be known on one path and not on another)."""
-    if record.key.startswith("ref:"):
-        return (record.key,)
+    """Who a row is, whatever the path that reached it."""
     return (loose_key(record.editor), loose_key(record.solution), loose_key(record.version))
 
 

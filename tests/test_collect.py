@@ -79,3 +79,18 @@ def test_rows_of_two_vagues_stay_apart():
     merged = merge_solutions([unknown, first, second])
     assert sorted(r.vague for r in merged) == [1, 2]
     assert {r.referenced_on for r in merged} == {"2024-01-01"}
+
+
+def test_reference_number_printed_on_one_path_only_is_one_solution():
+    listing = SolutionRecord("ORISHA", "DESMOS", "3.3", vague=1)
+    facet = SolutionRecord(
+        "ORISHA", "DESMOS", "3.3", dispositif="LGC", vague=1, reference_number="27f99871b4"
+    )
+    merged = merge_solutions([listing, facet])
+    assert [record.key for record in merged] == ["ref:27f99871b4"]
+
+
+def test_two_reference_numbers_are_two_solutions():
+    first = SolutionRecord("ACME", "Suite", "1", dispositif="DPI", reference_number="0123456789")
+    second = SolutionRecord("ACME", "Suite", "1", dispositif="DPI", reference_number="abcdef0123")
+    assert len(merge_solutions([first, second])) == 2

@@ -9,6 +9,8 @@ against the truth. Here:
   article) during a sync of "headlink" must be retried: the run is complete and exact;
 * a maintenance page served on every request for one facet page after a complete sync makes
   the run partial and removes nothing;
+* variants at the edge of the contract (tests.alt_site.outside), served in state 2 after a
+  complete sync of their parent rendering, are read exactly or refused safely;
 * a row whose version cell reads "—" (contract 4.1: "Editor, solution and version are always
   in the row") is reported, not stored, and the run removes nothing.
 """
@@ -22,7 +24,7 @@ import pytest
 
 from scraper.replica.dataset import MEDICO_SOCIAL_SLUG
 from scraper.replica.server import Fault
-from tests.alt_site import AltServer, dataset, truth_solutions
+from tests.alt_site import OUTSIDE, AltServer, dataset, truth_solutions
 from tests.alt_site.headlink import TERM_IDS, HeadLink
 from tests.alt_site.rowtables import RowTables
 from tests.test_unseen_renderings import (
@@ -89,9 +91,7 @@ def test_dropped_connection_on_a_candidate_article_is_retried(tmp_path):
     assert_exact(result, HeadLink(), 1)
 
 
-def test_maintenance_on_one_facet_page_is_partial_and_removes_nothing(
-    headlink_catalogue, tmp_path
-):
+def test_maintenance_on_one_facet_page_is_partial_and_removes_nothing(headlink_catalogue, tmp_path):
     db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
     fault = Fault("maintenance", DPI_FACET, times=None)
     with AltServer(HeadLink(), state=2, faults=[fault]) as server:
@@ -102,7 +102,7 @@ def test_maintenance_on_one_facet_page_is_partial_and_removes_nothing(
 
 
 class DashVersion(RowTables):
-    """"rowtables" where one solution's version cell reads "—" (no version printed)."""
+    """ "rowtables" where one solution's version cell reads "—" (no version printed)."""
 
     name = "rowtables-dash"
     victim = "Kalisil"
@@ -128,6 +128,26 @@ def test_a_row_without_version_is_reported_not_stored(tmp_path):
     stored_versions = {row["version"] for row in result.referenced.values()}
     assert "—" not in stored_versions
     assert result.run_reason, "the run must say why it is not complete"
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE))
+def test_edge_of_the_contract_is_read_exactly_or_refused_safely(name, tmp_path):
+    variant = OUTSIDE[name]
+    parent = type(variant).__mro__[1]()
+    db = tmp_path / "segur.db"
+    with AltServer(parent, state=1) as server:
+        assert_complete(sync(server, db))
+        server.set_rendering(variant)
+        server.set_state(2)
+        result = sync(server, db)
+    if result.returncode == 0 and result.run_status == "complete":
+        assert_exact(result, parent, 2)
+        lost = {r.key for r in truth_solutions(parent, 1)} - {
+            r.key for r in truth_solutions(parent, 2)
+        }
+        assert result.removed == lost
+    else:
+        assert_nothing_removed(result, parent)
 
 
 def _unquoted(target: str) -> str:

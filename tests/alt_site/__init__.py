@@ -14,8 +14,9 @@ facets, the paged news listing, the candidate articles) over the replica's datas
 (definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py),
 7. "fields" (fields.py), 8. "vaguefacet" (vaguefacet.py), 9. "dsfr" (dsfr.py),
 10. "headingvague" (definitions.py), 11. "vaguefacet-bare" (vaguefacet.py),
-12. "rowtables" (rowtables.py), 13. "headlink" (headlink.py): each module's docstring says what
-it stresses (12 and 13 share tricky.py's extra rows and scrambled pager queries).
+12. "rowtables" (rowtables.py), 13. "headlink" (headlink.py), 14. "labels" (labels.py): each
+module's docstring says what it stresses (12-14 share tricky.py's extra rows).
+outside.py (OUTSIDE): variants at the edge of the contract, read exactly or refused safely.
 6. broken.py: layouts the contract does not cover, served after a good sync.
 """
 
@@ -27,7 +28,9 @@ from .dsfr import Dsfr
 from .fields import Fields
 from .headerless import Headerless
 from .headlink import HeadLink
+from .labels import Labels
 from .multilingual import Multilingual
+from .outside import AriaOnlyNext, SentenceDate
 from .plaintext import PlainText
 from .rowtables import RowTables
 from .server import AltServer, AltSite, dataset, truth_solutions
@@ -48,15 +51,20 @@ RENDERINGS: dict[str, Rendering] = {
         VagueFacetBare(),
         RowTables(),
         HeadLink(),
+        Labels(),
     )
 }
 BROKEN: dict[str, Rendering] = {
     rendering.name: rendering
     for rendering in (Unlabelled(), RenamedLabels(), ShortPage(), UnlabelledArticles())
 }
+OUTSIDE: dict[str, Rendering] = {
+    rendering.name: rendering for rendering in (AriaOnlyNext(), SentenceDate())
+}
 
 __all__ = [
     "BROKEN",
+    "OUTSIDE",
     "RENDERINGS",
     "AltServer",
     "AltSite",

@@ -47,7 +47,9 @@ ARTICLE_TABLES = TableStyle(
         "applied_on": "Date de candidature",
     },
     heading="h2",
-    heading_text=lambda text: f"Couloir médico-social : DUI {text}" if text.startswith("MS") else text,
+    heading_text=lambda text: (
+        f"Couloir médico-social : DUI {text}" if text.startswith("MS") else text
+    ),
     date_style="words",
 )
 
