@@ -10,7 +10,10 @@ import re
 import unicodedata
 from datetime import date
 
-_WHITESPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_WHITESPACE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Invisible characters a browser does not show (soft hyphen, zero-width space/joiners, word
+# joiner, BOM): removed, so that "INFORMA\u00adTIQUE" is read as the name it displays.
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 FRENCH_MONTHS = {
@@ -42,10 +45,12 @@ MONTH_ABBREVIATIONS = {
 
 
 def clean_text(text: str | None) -> str:
-    """NFC, whitespace of every kind collapsed to single spaces, stripped."""
+    """NFC, invisible characters removed, whitespace of every kind collapsed to single
+    spaces, stripped."""
     if not text:
         return ""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    visible = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _WHITESPACE.sub(" ", visible).strip()
 
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})

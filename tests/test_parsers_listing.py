@@ -693,6 +693,28 @@ def test_responsive_table_cells_repeating_their_label():
     assert triples(body) == [("Dedalus", "Kalisil", "4.0")]
 
 
+def test_responsive_cell_holding_only_its_label_has_no_value():
+    """An empty optional cell still repeats its label ("Distributeurs : " and nothing)."""
+    body = """<table><thead><tr><th>Éditeur</th><th>Solution</th><th>Version</th>
+    <th>N° de référencement</th><th>Distributeurs</th></tr></thead>
+    <tr><td><span>Éditeur : </span>Dedalus</td><td><span>Solution : </span>Kalisil</td>
+    <td><span>Version : </span>4.0</td><td><span>N° de référencement : </span></td>
+    <td><span aria-hidden="true">Distributeurs : </span></td></tr></table>"""
+    record = only(body)
+    assert (record.editor, record.version) == ("Dedalus", "4.0")
+    assert (record.reference_number, record.distributors) == (None, None)
+
+
+def test_invisible_soft_hyphens_and_zero_width_spaces_are_not_part_of_values():
+    """A hyphenation helper's `&shy;` must not change a name (nor the key built from it)."""
+    body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th><th>Dispositif</th></tr>
+    <tr><td>ÉCLIPSE INFORM&shy;ATIQUE MÉDICALE</td><td>Usa&#x200b;ger&#xfeff; Suite</td>
+    <td>10.9</td><td>DUI MS1 PA/&#x200b;PH/&#x200b;DOM</td></tr></table>"""
+    record = only(body)
+    assert (record.editor, record.solution) == ("ÉCLIPSE INFORMATIQUE MÉDICALE", "Usager Suite")
+    assert record.dispositif == "DUI MS1 PA/PH/DOM"
+
+
 def test_cell_value_equal_to_a_label_is_kept():
     body = """<table><tr><th>Éditeur</th><th>Solution</th><th>Version</th></tr>
     <tr><td>Logiciel SA</td><td>Logiciel</td><td>1</td></tr></table>"""

@@ -59,9 +59,11 @@ class Sync:
     requests: list[str]
 
 
-def sync(server: AltServer, db: Path) -> Sync:
+def sync(server: AltServer, db: Path, *options: str) -> Sync:
     server.clear_requests()
-    process = run_segur("sync", "--base-url", server.url, "--db", str(db), "--delay", "0", "-q")
+    process = run_segur(
+        "sync", "--base-url", server.url, "--db", str(db), "--delay", "0", "-q", *options
+    )
     with sqlite3.connect(db) as connection:
         connection.row_factory = sqlite3.Row
         run = connection.execute("SELECT status, reason FROM runs ORDER BY id DESC").fetchone()

@@ -11,22 +11,28 @@ against the truth. Here:
   the run partial and removes nothing;
 * variants at the edge of the contract (tests.alt_site.outside), served in state 2 after a
   complete sync of their parent rendering, are read exactly or refused safely;
+* a slow facet page (above --timeout), a 503 on the news listing: retried, complete, exact;
+  a persistent 500 on a candidate article after a complete sync: no candidate removed;
+* robots.txt forbidding the facet URLs (Drupal sites often do): obeyed; a rendering whose rows
+  say everything is still read completely, one that needs the facets is refused safely;
 * a row whose version cell reads "—" (contract 4.1: "Editor, solution and version are always
   in the row") is reported, not stored, and the run removes nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from scraper.replica.dataset import MEDICO_SOCIAL_SLUG
+from scraper.replica.dataset import MEDECINE_DE_VILLE_SLUG, MEDICO_SOCIAL_SLUG
 from scraper.replica.server import Fault
 from tests.alt_site import OUTSIDE, AltServer, dataset, truth_solutions
+from tests.alt_site.common import ListingView
 from tests.alt_site.headlink import TERM_IDS, HeadLink
-from tests.alt_site.rowtables import RowTables
+from tests.alt_site.rowtables import RowTables, RowTablesBare
 from tests.test_unseen_renderings import (
     CANDIDATE_FIELDS,
     SOLUTION_FIELDS,
@@ -148,6 +154,174 @@ def test_edge_of_the_contract_is_read_exactly_or_refused_safely(name, tmp_path):
         assert result.removed == lost
     else:
         assert_nothing_removed(result, parent)
+
+
+def test_slow_facet_page_is_retried(tmp_path):
+    fault = Fault("slow", DPI_FACET, times=1, delay=3.0)
+    with AltServer(HeadLink(), state=1, faults=[fault]) as server:
+        result = sync(server, tmp_path / "segur.db", "--timeout", "1")
+    assert_complete(result)
+    assert_exact(result, HeadLink(), 1)
+
+
+def test_503_on_the_news_listing_is_retried(tmp_path):
+    fault = Fault("503", "actualites?page=1", times=2)
+    with AltServer(HeadLink(), state=1, faults=[fault]) as server:
+        result = sync(server, tmp_path / "segur.db")
+    assert sum("actualites?page=1" in t for t in result.requests) >= 3
+    assert_complete(result)
+    assert_exact(result, HeadLink(), 1)
+
+
+def test_persistent_500_on_a_candidate_article_removes_no_candidate(headlink_catalogue, tmp_path):
+    """State 2 drops Consult'Express from the médecine de ville article, which now fails."""
+    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    fault = Fault("500", MEDECINE_DE_VILLE_SLUG, times=None)
+    with AltServer(HeadLink(), state=2, faults=[fault]) as server:
+        result = sync(server, db)
+    assert_nothing_removed(result, HeadLink())
+
+
+FACETS_DISALLOWED = "Disallow: /*dsr_solutions\nDisallow: /*couloir\n"
+
+
+class RowTablesNoFacetCrawl(RowTables):
+    name = "rowtables-robots"
+    robots_extra = FACETS_DISALLOWED
+
+
+class RowTablesBareNoFacetCrawl(RowTablesBare):
+    name = "rowtables-bare-robots"
+    robots_extra = FACETS_DISALLOWED
+
+
+def _facet_requests(result: Sync) -> list[str]:
+    return [t for t in result.requests if "dsr_solutions" in _unquoted(t)]
+
+
+def test_robots_forbidding_facets_rows_saying_everything_are_still_read(tmp_path):
+    db = tmp_path / "segur.db"
+    with AltServer(RowTablesNoFacetCrawl(), state=1) as server:
+        first = sync(server, db)
+        server.set_state(2)
+        second = sync(server, db)
+    assert not _facet_requests(first) + _facet_requests(second)
+    assert_complete(first)
+    assert_exact(first, RowTables(), 1)
+    assert_complete(second)
+    assert_exact(second, RowTables(), 2)
+
+
+def test_robots_forbidding_the_facets_a_bare_listing_needs_is_refused_safely(tmp_path):
+    db = tmp_path / "segur.db"
+    with AltServer(RowTablesBare(), state=1) as server:
+        assert_complete(sync(server, db))
+        server.set_rendering(RowTablesBareNoFacetCrawl())
+        server.set_state(2)
+        result = sync(server, db)
+    assert not _facet_requests(result)
+    assert_nothing_removed(result, RowTablesBare())
+
+
+class ShiftedRow(RowTables):
+    """Drupal paging over a sort with ties: on the second page of every listing, the last row
+    is a copy of the first page's last row, so one row is on no page at all (while the result
+    line still counts it)."""
+
+    name = "rowtables-shifted"
+
+    def select(self, solutions):
+        self.published = super().select(solutions)
+        return self.published
+
+    def listing_page(self, view) -> str:
+        if view.page == 1 and len(view.rows) == view.page_size:
+            rows = [
+                r
+                for r in self.published
+                if view.active_dispositif in (None, r.dispositif)
+                and view.active_couloir in (None, r.couloir)
+            ]
+            view = replace(view, rows=(*view.rows[:-1], rows[view.page_size - 1]))
+        return super().listing_page(view)
+
+
+def test_a_row_on_no_page_is_not_complete_and_not_removed(tmp_path):
+    db = tmp_path / "segur.db"
+    with AltServer(RowTables(), state=1) as server:
+        assert_complete(sync(server, db))
+        shifted = ShiftedRow()
+        server.set_rendering(shifted)
+        server.set_state(2)
+        result = sync(server, db)
+        hidden = shifted.published[2 * shifted.page_size - 1]
+    assert_nothing_removed(result, RowTables())
+    assert hidden.key in result.referenced
+
+
+class ArticlesDisallowed(HeadLink):
+    name = "headlink-articles-disallowed"
+    robots_extra = "Disallow: /actualites/\n"
+
+
+def test_robots_forbidding_the_candidate_articles_removes_no_candidate(
+    headlink_catalogue, tmp_path
+):
+    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    with AltServer(ArticlesDisallowed(), state=2) as server:
+        result = sync(server, db)
+    assert not [t for t in result.requests if t.startswith("/actualites/")]
+    assert_nothing_removed(result, HeadLink())
+
+
+@dataclass(frozen=True)
+class UnevenView(ListingView):
+    more: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.more
+
+
+class UnevenPages(HeadLink):
+    """ "headlink" whose pages do not all hold the same number of rows (contract 4.1: "Page size
+    is not fixed"): 15 rows on the first page of a listing, 25 on the next ones."""
+
+    name = "headlink-uneven"
+    first, then = 15, 25
+
+    def select(self, solutions):
+        self.published = super().select(solutions)
+        return self.published
+
+    def listing_page(self, view) -> str:
+        rows = [
+            r
+            for r in self.published
+            if view.active_dispositif in (None, r.dispositif)
+            and view.active_couloir in (None, r.couloir)
+        ]
+        start = 0 if view.page == 0 else self.first + (view.page - 1) * self.then
+        end = start + (self.first if view.page == 0 else self.then)
+        values = {f.name: getattr(view, f.name) for f in fields(ListingView)}
+        values["rows"] = tuple(rows[start:end])
+        return super().listing_page(UnevenView(**values, more=end < len(rows)))
+
+
+def test_pages_of_uneven_sizes_are_all_read(tmp_path):
+    db = tmp_path / "segur.db"
+    with AltServer(UnevenPages(), state=1) as server:
+        first = sync(server, db)
+        server.set_state(2)
+        second = sync(server, db)
+    assert_complete(first)
+    assert_exact(first, HeadLink(), 1)
+    assert_complete(second)
+    assert_exact(second, HeadLink(), 2)
+    lost = {r.key for r in truth_solutions(HeadLink(), 1)} - {
+        r.key for r in truth_solutions(HeadLink(), 2)
+    }
+    assert second.removed == lost
 
 
 def _unquoted(target: str) -> str:

@@ -228,6 +228,7 @@ class TableReader:
 
 
 _LABEL_PREFIX = re.compile(r"^(.{1,80}?)\s*[:：]\s*(.+)$")
+_LABEL_ONLY = re.compile(r"^.{1,80}?\s*[:：]$")
 
 
 def cell_value(cell: Tag, name: str, labels: LabelTable) -> Value:
@@ -240,6 +241,8 @@ def cell_value(cell: Tag, name: str, labels: LabelTable) -> Value:
         labelled = {id(s) for s, t in texts if field_for_label(t, labels) == name}
     dropped = labelled if labelled and len(labelled) < len(texts) else None
     value = Value.from_lines(lines_of([cell], drop=dropped))
+    if _LABEL_ONLY.match(value.text) and field_for_label(value.text, labels) == name:
+        return Value.from_lines([])  # "Distributeurs :" and nothing after: no value
     match = _LABEL_PREFIX.match(value.text)
     if match and field_for_label(match.group(1), labels) == name:
         value = Value.from_lines([_strip_label(line, name, labels) for line in value.items])

@@ -14,8 +14,10 @@ facets, the paged news listing, the candidate articles) over the replica's datas
 (definitions.py), 4. "plaintext" (plaintext.py), 5. "multilingual" (multilingual.py),
 7. "fields" (fields.py), 8. "vaguefacet" (vaguefacet.py), 9. "dsfr" (dsfr.py),
 10. "headingvague" (definitions.py), 11. "vaguefacet-bare" (vaguefacet.py),
-12. "rowtables" (rowtables.py), 13. "headlink" (headlink.py), 14. "labels" (labels.py): each
-module's docstring says what it stresses (12-14 share tricky.py's extra rows).
+12. "rowtables" (rowtables.py), 13. "headlink" (headlink.py), 14. "labels" (labels.py),
+15. "teasers" (teasers.py), 16. "rowtables-bare" (rowtables.py),
+17. "colonlines", 18. "dlmulti" and 19. "typography" (textual.py): each module's docstring
+says what it stresses (12-19 share tricky.py's extra rows).
 outside.py (OUTSIDE): variants at the edge of the contract, read exactly or refused safely.
 6. broken.py: layouts the contract does not cover, served after a good sync.
 """
@@ -30,10 +32,24 @@ from .headerless import Headerless
 from .headlink import HeadLink
 from .labels import Labels
 from .multilingual import Multilingual
-from .outside import AriaOnlyNext, SentenceDate
+from .outside import (
+    AriaOnlyNext,
+    FooterHeader,
+    Hyphenated,
+    ResponsiveCells,
+    RowspanVague,
+    SentenceDate,
+    Tabs,
+    TotalsRow,
+    UpperStatus,
+    VagueSections,
+    VagueSummary,
+)
 from .plaintext import PlainText
-from .rowtables import RowTables
+from .rowtables import RowTables, RowTablesBare
 from .server import AltServer, AltSite, dataset, truth_solutions
+from .teasers import Teasers
+from .textual import ColonLines, DlMulti, Typography
 from .vaguefacet import VagueFacet, VagueFacetBare
 
 RENDERINGS: dict[str, Rendering] = {
@@ -52,6 +68,11 @@ RENDERINGS: dict[str, Rendering] = {
         RowTables(),
         HeadLink(),
         Labels(),
+        Teasers(),
+        RowTablesBare(),
+        ColonLines(),
+        DlMulti(),
+        Typography(),
     )
 }
 BROKEN: dict[str, Rendering] = {
@@ -59,7 +80,20 @@ BROKEN: dict[str, Rendering] = {
     for rendering in (Unlabelled(), RenamedLabels(), ShortPage(), UnlabelledArticles())
 }
 OUTSIDE: dict[str, Rendering] = {
-    rendering.name: rendering for rendering in (AriaOnlyNext(), SentenceDate())
+    rendering.name: rendering
+    for rendering in (
+        AriaOnlyNext(),
+        SentenceDate(),
+        ResponsiveCells(),
+        UpperStatus(),
+        VagueSections(),
+        RowspanVague(),
+        Hyphenated(),
+        TotalsRow(),
+        FooterHeader(),
+        VagueSummary(),
+        Tabs(),
+    )
 }
 
 __all__ = [

@@ -191,3 +191,32 @@ def grouped_header(table: str) -> str:
     columns = table.split("</thead>", 1)[0].count("<th ")
     group = f'<tr><th colspan="{columns}" scope="colgroup">Candidature</th></tr>'
     return table.replace("<thead>", f"<thead>{group}", 1)
+
+
+class RowTablesBare(RowTables):
+    """Rendering 16, "rowtables-bare": "rowtables" whose small tables lack the dispositif.
+
+    A sync must then walk the dispositif facets, whose text leads with screen-reader help and
+    names the dispositif code first: `<span class="visually-hidden">Filtrer par </span>DPI –
+    Dossier Patient Informatisé <span class="count">(48)</span>` ("DUI – Dossier Usager
+    Informatisé MS1 PA/PH/DOM" for the médico-social ones, the bare name when there is no code).
+    """
+
+    name = "rowtables-bare"
+    page_size = 21
+
+    @staticmethod
+    def facet(facet: FacetLink, text: str) -> str:
+        if facet.field == "dsr_solutions":
+            dispositif = DISPOSITIF_TEXT[facet.name]
+            code = dispositif.code or ("DUI" if facet.name.startswith("DUI ") else None)
+            text = f"{code} – {dispositif.title}" if code else dispositif.title
+        return RowTables.facet(facet, text)
+
+    @staticmethod
+    def row(record, position: int) -> str:
+        full = RowTables.row(record, position)
+        title = esc(DISPOSITIF_TEXT[record.dispositif].title)
+        line = f'\n  <tr><th scope="row">Type de logiciel</th><td>{title}</td></tr>'
+        assert line in full
+        return full.replace(line, "")

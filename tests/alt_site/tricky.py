@@ -4,7 +4,9 @@ look like page furniture, and helpers that print queries the way careless themes
 The extra rows are published by these renderings only (`select` adds them, in both states, so
 the truth follows): an editor "RÉSULTATS & ANALYSES" printed right after a numeric version
 ("10 RÉSULTATS & ANALYSES" in the page text), a solution called "Suivant" whose name links to
-its own page, a name with escaped markup ("Labo <b>Pro</b>") and the first row of an announced
+its own page, a name with escaped markup ("Labo <b>Pro</b>"), values holding " : " or starting
+with a label's words ("ÉDITEUR MÉDICAL DE L'OUEST", "Version Cabinet : édition Ségur",
+"Solution Dossier Patient", a distributor "VAGUE NUMÉRIQUE") and the first row of an announced
 dispositif (DUI MS3 AHI), whose facet page then says "1 résultat".
 """
 
@@ -51,6 +53,27 @@ EXTRA_SOLUTIONS: tuple[SolutionRecord, ...] = (
         distributors="MÉDI-DISTRIBUTION, SANTÉ SERVICES OUEST",
     ),
     _extra("HTML & CO", "Labo <b>Pro</b>", "3.0", "Biologie médicale", "SGL", 1, "2023-02-01"),
+    # Values with a colon and values that start with a label's words.
+    _extra(
+        "ÉDITEUR MÉDICAL DE L'OUEST",
+        "Version Cabinet : édition Ségur",
+        "4.1",
+        "Médecin de ville",
+        "LGC",
+        1,
+        "2023-01-02",
+        pilots="Maison de santé : site de Vannes",
+    ),
+    _extra(
+        "DISTRIBUTEUR SANTÉ NUMÉRIQUE",
+        "Solution Dossier Patient",
+        "2024.2",
+        "Hôpital",
+        "DPI",
+        1,
+        "2024-02-05",
+        distributors="VAGUE NUMÉRIQUE",
+    ),
     _extra(
         "NOUVEAUX HORIZONS MÉDICO-SOCIAUX",
         "Horizon AHI",
