@@ -23,8 +23,7 @@ class RunCollector:
     pages: list[PageReport] = field(default_factory=list)
     invalid_records: int = 0
     pages_expected: int = 0
-    close_reasons: dict[str, str] = field(default_factory=dict)
-    stopped_by_signal: bool = False
+    interrupted: bool = False  # set when SIGTERM or Ctrl-C stopped the crawl
 
     def add(self, item) -> None:
         if isinstance(item, SolutionRecord):
@@ -40,14 +39,6 @@ class RunCollector:
         """The spiders announce pages they now know they will fetch."""
         self.pages_expected += max(0, count)
 
-    def spider_closed(self, name: str, reason: str) -> None:
-        self.close_reasons[name] = reason
-
-    @property
-    def interrupted(self) -> bool:
-        closed_early = any(reason == "shutdown" for reason in self.close_reasons.values())
-        return self.stopped_by_signal or closed_early
-
 
 def build_result(base_url: str, collector: RunCollector, errors: list[str]) -> CrawlResult:
     result = CrawlResult(
@@ -55,7 +46,6 @@ def build_result(base_url: str, collector: RunCollector, errors: list[str]) -> C
         solutions=merge_solutions(collector.solutions),
         candidates=merge_candidates(collector.candidates),
         pages=list(collector.pages),
-        interrupted=collector.interrupted,
     )
     for message in errors:
         result.pages.append(PageReport(url=base_url, kind="crawl", error=message))

@@ -56,7 +56,7 @@ def stop_on_signals(collector: RunCollector):
     from twisted.internet import reactor  # the one Scrapy installed
 
     def stop(signum, frame):
-        collector.stopped_by_signal = True
+        collector.interrupted = True
         reactor.callFromThread(stop_reactor)
 
     def stop_reactor():
@@ -69,7 +69,7 @@ def stop_on_signals(collector: RunCollector):
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if collector.stopped_by_signal and reactor.threadpool is not None:
+        if collector.interrupted and reactor.threadpool is not None:
             reactor.threadpool.stop()  # a crashed reactor leaves its threads running
 
 

@@ -129,4 +129,3 @@ class CrawlResult:
     rows_expected: int | None = None
     status: str = "failed"  # complete | partial | failed
     reason: str = ""
-    interrupted: bool = False

@@ -60,10 +60,14 @@ def test_collector_reports_progress_against_planned_pages():
     assert seen == [(1, 3), (2, 3)]
 
 
-def test_shutdown_marks_the_collector_interrupted():
-    collector = RunCollector()
-    collector.spider_closed("solutions", "shutdown")
-    assert collector.interrupted
+def test_an_interrupted_crawl_is_a_failed_run():
+    from scraper.collect import build_result
+
+    collector = RunCollector(interrupted=True)
+    collector.add(PageReport(url="l", kind="listing", announced=1, rows=1))
+    collector.add(SolutionRecord("ACME", "Suite", "1", dispositif="DPI", vague=1))
+    result = build_result("http://127.0.0.1", collector, errors=[])
+    assert (result.status, result.reason) == ("failed", "Synchronisation interrompue avant la fin.")
 
 
 def test_row_without_vague_is_absorbed_by_the_row_read_through_its_vague_facet():

@@ -64,9 +64,6 @@ class SiteSpider(scrapy.Spider):
             error=describe_failure(failure),
         )
 
-    def closed(self, reason: str) -> None:
-        self.collector.spider_closed(self.name, reason)
-
 
 TIMEOUTS = (TimeoutError, TCPTimedOutError, DownloadTimeoutError)
 DROPS = (
