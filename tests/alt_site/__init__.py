@@ -16,8 +16,9 @@ facets, the paged news listing, the candidate articles) over the replica's datas
 10. "headingvague" (definitions.py), 11. "vaguefacet-bare" (vaguefacet.py),
 12. "rowtables" (rowtables.py), 13. "headlink" (headlink.py), 14. "labels" (labels.py),
 15. "teasers" (teasers.py), 16. "rowtables-bare" (rowtables.py),
-17. "colonlines", 18. "dlmulti" and 19. "typography" (textual.py): each module's docstring
-says what it stresses (12-19 share tricky.py's extra rows).
+17. "colonlines", 18. "dlmulti" and 19. "typography" (textual.py), 20. "gridcards",
+21. "mixedtables", 22. "duisection" and 23. "splitgrid" (round3.py): each module's
+docstring says what it stresses (12-19 share tricky.py's extra rows).
 outside.py (OUTSIDE): variants at the edge of the contract, read exactly or refused safely.
 6. broken.py: layouts the contract does not cover, served after a good sync.
 """
@@ -46,6 +47,7 @@ from .outside import (
     VagueSummary,
 )
 from .plaintext import PlainText
+from .round3 import DuiSection, GridCards, MixedTables, SplitGrid
 from .rowtables import RowTables, RowTablesBare
 from .server import AltServer, AltSite, dataset, truth_solutions
 from .teasers import Teasers
@@ -73,6 +75,10 @@ RENDERINGS: dict[str, Rendering] = {
         ColonLines(),
         DlMulti(),
         Typography(),
+        GridCards(),
+        MixedTables(),
+        DuiSection(),
+        SplitGrid(),
     )
 }
 BROKEN: dict[str, Rendering] = {
