@@ -294,15 +294,20 @@ class MixedTables(Rendering):
 </main>"""
         return document("Solutions référencées Ségur", body, view.lang)
 
+    vague_style = "short"
+
     @staticmethod
-    def row(record) -> str:
+    def dispositif_text(name: str) -> str:
+        return long_dui(name)
+
+    def row(self, record) -> str:
         cells = (
             record.editor,
             record.solution,
             record.version,
             COULOIR_OFFICIAL[record.couloir],
-            long_dui(record.dispositif),
-            vague_text(record.vague, "short"),
+            self.dispositif_text(record.dispositif),
+            vague_text(record.vague, self.vague_style),
             french_date(record.referenced_on, "words"),
             record.reference_number,
             record.distributors,
@@ -336,21 +341,11 @@ class DuiSection(MixedTables):
     name = "duisection"
     page_size = 40
 
+    vague_style = "long"
+
     @staticmethod
-    def row(record) -> str:
-        cells = (
-            record.editor,
-            record.solution,
-            record.version,
-            COULOIR_OFFICIAL[record.couloir],
-            dui_section(record.dispositif),
-            vague_text(record.vague, "long"),
-            french_date(record.referenced_on, "words"),
-            record.reference_number,
-            record.distributors,
-            record.pilots,
-        )
-        return "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in cells) + "</tr>"
+    def dispositif_text(name: str) -> str:
+        return dui_section(name)
 
     def article_page(self, article, lang: str) -> str:
         parts = [
