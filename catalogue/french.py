@@ -66,6 +66,12 @@ def french_datetime(text: str | None) -> str:
     return f"{french_date(local.date().isoformat())} à {local:%H} h {local:%M} (heure de Paris)"
 
 
+def paris_day(text: str | None) -> str | None:
+    """The Paris date (ISO) of an ISO date-time: when a night's sync happened for people."""
+    moment = parse_timestamp(text)
+    return None if moment is None else moment.astimezone(PARIS).date().isoformat()
+
+
 def french_number(value: int | None) -> str:
     """10031 -> "10 031" (narrow no-break space, as French typography wants)."""
     if value is None:

@@ -214,6 +214,36 @@ def m004_public_catalogue(db: sqlite_utils.Database) -> None:
     db.create_view("solutions_referencees", SOLUTIONS_REFERENCEES_VIEW, replace=True)
 
 
+# The look-up index: every form under which a name may be typed, as a prefix
+# ("the typed text starts at the beginning of a word"). Filled by
+# `catalogue.lookup.refresh_name_terms` after each run and in each snapshot.
+NAME_TERMS_COLUMNS = {"term": str, "kind": int, "entity": str, "key": str}
+
+
+@migrations()
+def m005_pages_and_lookup(db: sqlite_utils.Database) -> None:
+    """Stable public pages and the name look-up index.
+
+    * solutions.page_id, candidates.page_id: the entry's public page
+      (catalogue/pages.py), given once and never changed;
+    * name_terms: the look-up index of catalogue/lookup.py (term is a compact
+      form, kind 0 a whole name, 1 a name from one of its later words, 2 the
+      editor and solution names together), searched by prefix.
+    """
+    from catalogue.lookup import refresh_name_terms
+    from catalogue.pages import page_id
+
+    for table in ("solutions", "candidates"):
+        db[table].add_column("page_id", str)
+        for row in list(db[table].rows):
+            page = page_id(row["key"], row["solution"], row["version"], row["editor"])
+            db[table].update(row["key"], {"page_id": page})
+        db[table].create_index(["page_id"], unique=True)
+    db["name_terms"].create(NAME_TERMS_COLUMNS)
+    db["name_terms"].create_index(["term"])
+    refresh_name_terms(db)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating its folder and shape if needed) the catalogue at `path`.
 

@@ -48,6 +48,8 @@ from catalogue.history import (
     missing_referenced,
     unique_by_key,
 )
+from catalogue.lookup import refresh_name_terms
+from catalogue.pages import page_id
 from catalogue.schema import CANDIDATE_COLUMNS, SOLUTION_COLUMNS, open_db
 from scraper.items import CrawlResult
 
@@ -183,6 +185,8 @@ def _apply_crawl(db, summary: RunSummary, solutions, candidates, now: str) -> No
     _write_candidate_changes(db, summary.run_id, candidate_changes, now)
     _touch_seen(db, "solutions", list(solutions), summary.run_id)
     _touch_seen(db, "candidates", list(candidates), summary.run_id)
+    if solution_changes or candidate_changes:
+        refresh_name_terms(db)
     _count(summary, solution_changes, candidate_changes)
 
 
@@ -211,6 +215,7 @@ def _write_solution_changes(db, run_id: int, changes: list[Change], now: str) ->
                 **_columns(change.row, SOLUTION_COLUMNS),
                 "product_key": change.row["product_key"],
                 "status": change.row["status"],
+                "page_id": _page_id(change.row),
                 "first_seen_run": run_id,
                 "last_seen_run": run_id,
                 "removed_run": None,
@@ -243,6 +248,7 @@ def _write_candidate_changes(db, run_id: int, changes: list[Change], now: str) -
         (
             {
                 **_columns(change.row, CANDIDATE_COLUMNS),
+                "page_id": _page_id(change.row),
                 "first_seen_run": run_id,
                 "last_seen_run": run_id,
                 "removed_run": None,
@@ -271,6 +277,10 @@ def _write_candidate_changes(db, run_id: int, changes: list[Change], now: str) -
         for change in changes
     )
     _insert_change_rows(db, run_id, changes, now)
+
+
+def _page_id(row: dict[str, Any]) -> str:
+    return page_id(row["key"], row.get("solution"), row.get("version"), row.get("editor"))
 
 
 def _columns(row: dict[str, Any], columns: dict[str, type]) -> dict[str, Any]:

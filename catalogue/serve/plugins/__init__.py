@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datasette.plugins import pm
 
-from catalogue.serve.plugins import consistency, functions, pages
+from catalogue.serve.plugins import consistency, entries, functions, pages, runs, verifier
 
-PLUGINS = (consistency, functions, pages)
+PLUGINS = (consistency, functions, pages, verifier, entries, runs)
 
 
 def register_plugins() -> None:

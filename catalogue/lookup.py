@@ -1,0 +1,679 @@
+"""Is this software referenced Ségur? The one answer, for `segur check` and `/verifier`.
+
+    answer = lookup(conn, "netsoins", version="2.1")
+    answer.verdict   # "referenced" | "version_not_referenced" | "removed" | "candidate" | "not_found"
+    answer.message   # the French sentence people read: "Oui — …" or "Non — …"
+    answer_json(answer)
+
+Matching. Names are compared in compact form (`compact_key`: case, accents,
+spaces and punctuation ignored) and **the typed text must start at the
+beginning of a word** of the editor or solution name: "netsoins" finds
+"Net Soins" and "NETSOINS", never "Maison et Soins"; "soins" finds "Maison et
+Soins". The editor and solution names typed together ("kalisil dedalus"), and
+the ANS referencing number, are found too.
+
+The look-up never runs Python over the catalogue: `name_terms` holds, for every
+entry, the compact form of each name from each of its words on (filled by
+`refresh_name_terms` after each run and in each served snapshot), and a look-up
+is one range scan of its index (`term >= q AND term < q || '~'`; compact forms
+only hold [0-9a-z]).
+
+Ranking: exact name, then a name starting with the text, then a word starting
+with it; within each, referenced before withdrawn before candidates.
+
+Verdict. The matches of the best rank decide (a name typed exactly is the
+software meant): referenced when one of them is referenced (with a version:
+that version, "V2" and "2" being one); otherwise `version_not_referenced` when a
+version was asked and other versions are referenced; `removed` when the entries
+found were withdrawn; `candidate` when only candidatures match; `not_found`
+with close names suggested (typos, a missing, extra or swapped letter).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalogue.french import french_date, paris_day
+from catalogue.history import dispositifs_compatible
+from catalogue.pages import CANDIDATE, SOLUTION, entry_path
+from catalogue.versions import same_version, version_sort_key
+from scraper.normalize import clean_text, compact_key, fold, loose_key
+from scraper.vocabulary import resolve_dispositif
+
+REFERENCED = "referenced"
+VERSION_NOT_REFERENCED = "version_not_referenced"
+REMOVED = "removed"
+CANDIDATE_VERDICT = "candidate"
+NOT_FOUND = "not_found"
+VERDICTS = (REFERENCED, VERSION_NOT_REFERENCED, REMOVED, CANDIDATE_VERDICT, NOT_FOUND)
+
+# Entry statuses, in the order answers list them.
+STATUS_REFERENCED = "referenced"
+STATUS_REMOVED = "removed"
+STATUS_CANDIDATE = "candidate"
+STATUS_FORMER_CANDIDATE = "former_candidate"
+STATUS_ORDER = (STATUS_REFERENCED, STATUS_REMOVED, STATUS_CANDIDATE, STATUS_FORMER_CANDIDATE)
+STATUS_LABELS = {
+    STATUS_REFERENCED: "référencée",
+    STATUS_REMOVED: "retirée de la liste",
+    STATUS_CANDIDATE: "candidate au référencement",
+    STATUS_FORMER_CANDIDATE: "ancienne candidature",
+}
+
+# name_terms.kind
+KIND_NAME, KIND_WORD, KIND_PAIR = 0, 1, 2
+# Match ranks
+RANK_EXACT, RANK_START, RANK_WORD = 0, 1, 2
+RANK_NAMES = {RANK_EXACT: "exact", RANK_START: "prefix", RANK_WORD: "word"}
+
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 200  # characters typed; names are far shorter
+MAX_MATCHES = 200  # entries listed in one answer
+MAX_NAMED = 5  # names quoted in one sentence
+MAX_SUGGESTIONS = 5
+MIN_WORD_TERM = 3
+SUGGESTION_RATIO = 0.75
+_VERSION_TOKEN = re.compile(r"^(?:v|version)?\s*\d[\w.\-/]*$", re.IGNORECASE)
+
+
+class LookupRefused(Exception):
+    """The question cannot be asked (message for people, in French, one line)."""
+
+
+# ---------------------------------------------------------------- the index
+
+
+def name_terms(
+    editor: str | None, solution: str | None, reference_number: str | None = None
+) -> dict[str, int]:
+    """Every compact form under which an entry may be looked up, with its kind.
+
+    "Maison & Soins" gives "maisonetsoins" (kind 0, the whole name), "etsoins"
+    and "soins" (kind 1, from a later word on); editor and solution together
+    give kind 2 ("kalisildedalus", "dedaluskalisil"); the referencing number
+    kind 0.
+    """
+    terms: dict[str, int] = {}
+
+    def add(term: str, kind: int) -> None:
+        if term and kind < terms.get(term, KIND_PAIR + 1):
+            terms[term] = kind
+
+    for name in (editor, solution):
+        words = loose_key(name).split()
+        for start in range(len(words)):
+            add("".join(words[start:]), KIND_NAME if start == 0 else KIND_WORD)
+    editor_key, solution_key = compact_key(editor), compact_key(solution)
+    if editor_key and solution_key:
+        add(editor_key + solution_key, KIND_PAIR)
+        add(solution_key + editor_key, KIND_PAIR)
+    add(compact_key(reference_number), KIND_NAME)
+    return terms
+
+
+INDEXED = ((SOLUTION, "solutions", "reference_number"), (CANDIDATE, "candidates", "NULL"))
+
+
+def refresh_name_terms(db) -> None:
+    """Fill `name_terms` anew from the entries (`db`: a sqlite-utils Database or
+    a sqlite3 connection). Runs inside the caller's transaction."""
+    conn = getattr(db, "conn", db)
+    conn.execute("DELETE FROM name_terms")
+    for entity, table, number in INDEXED:
+        rows = conn.execute(f"SELECT key, editor, solution, {number} FROM [{table}]").fetchall()
+        conn.executemany(
+            "INSERT INTO name_terms (term, kind, entity, key) VALUES (?, ?, ?, ?)",
+            (
+                (term, kind, entity, key)
+                for key, editor, solution, reference in rows
+                for term, kind in name_terms(editor, solution, reference).items()
+            ),
+        )
+
+
+# ---------------------------------------------------------------- matches
+
+
+@dataclass
+class Match:
+    """One solution version or candidature found for a name."""
+
+    entity: str  # SOLUTION | CANDIDATE
+    rank: int  # RANK_EXACT | RANK_START | RANK_WORD
+    row: dict[str, Any]
+    replaced_by: list[str] = field(default_factory=list)  # referenced later versions
+
+    @property
+    def status(self) -> str:
+        if self.entity == SOLUTION:
+            return STATUS_REMOVED if self.row["status"] == "removed" else STATUS_REFERENCED
+        return STATUS_FORMER_CANDIDATE if self.row.get("removed_run") else STATUS_CANDIDATE
+
+    @property
+    def product(self) -> str:
+        return self.row.get("product_key") or f"{self.entity}:{self.row['key']}"
+
+    @property
+    def removed_on(self) -> str | None:
+        return paris_day(self.row.get("removed_at"))
+
+    @property
+    def path(self) -> str | None:
+        page = self.row.get("page_id")
+        return entry_path(self.entity, page) if page else None
+
+    def sort_key(self) -> tuple:
+        return (
+            self.rank,
+            STATUS_ORDER.index(self.status),
+            fold(self.row.get("solution")),
+            fold(self.row.get("editor")),
+            self.product,
+            version_sort_key(self.row.get("version")),
+            self.row["key"],
+        )
+
+    def name(self, *, with_version: bool = True) -> str:
+        """ "Kalisil 4.0 (Dedalus)"."""
+        solution = _text(self.row.get("solution"))
+        version = _text(self.row.get("version")) if with_version else ""
+        editor = _text(self.row.get("editor"))
+        named = f"{solution} {version}".strip()
+        return f"{named} ({editor})" if editor else named
+
+    def where(self) -> str:
+        """ "dispositif SGL (Biologie médicale, vague 1)"."""
+        dispositif = _text(self.row.get("dispositif"))
+        details = [_text(self.row.get("couloir"))]
+        if self.row.get("vague") is not None:
+            details.append(f"vague {self.row['vague']}")
+        details = [each for each in details if each]
+        text = f"dispositif {dispositif}" if dispositif else "dispositif non précisé"
+        return f"{text} ({', '.join(details)})" if details else text
+
+    def describe(self) -> str:
+        """What this entry is, in French: "référencée depuis le 12 septembre 2023"."""
+        status = self.status
+        if status == STATUS_REFERENCED:
+            date = self.row.get("referenced_on")
+            return f"référencée depuis le {french_date(date)}" if date else "référencée"
+        if status == STATUS_REMOVED:
+            text = "retirée de la liste"
+            if self.removed_on:
+                text += f" le {french_date(self.removed_on)}"
+            if self.replaced_by:
+                text += f" (remplacée par {_versions(self.replaced_by)})"
+            return text
+        details = _candidature_details(self.row)
+        if status == STATUS_CANDIDATE:
+            return "candidate au référencement" + (f" ({details})" if details else "")
+        text = "a figuré parmi les candidats au référencement"
+        if details:
+            text += f" ({details})"
+        if self.removed_on:
+            text += (
+                f", n'est plus sur la liste des candidats depuis le {french_date(self.removed_on)}"
+            )
+        return text
+
+
+def _candidature_details(row: dict[str, Any]) -> str:
+    parts = []
+    if row.get("status"):
+        parts.append(_text(row["status"]))
+    if row.get("applied_on"):
+        parts.append(f"dossier déposé le {french_date(row['applied_on'])}")
+    return ", ".join(parts)
+
+
+_MATCHES_SQL = """
+WITH hits AS (
+    SELECT key, min(CASE WHEN kind = 1 THEN 2 WHEN term = :q THEN 0 ELSE 1 END) AS rank
+    FROM name_terms
+    WHERE term >= :q AND term < :q || '~' AND entity = :entity
+    GROUP BY key
+)
+SELECT hits.rank AS _rank, t.*, r.started_at AS removed_at
+FROM hits
+JOIN [{table}] t ON t.key = hits.key
+LEFT JOIN runs r ON r.id = t.removed_run
+"""
+
+
+def find_matches(conn: sqlite3.Connection, query: str) -> list[Match]:
+    """Every entry a compact query starts a word of, best first."""
+    matches = []
+    for entity, table, _ in INDEXED:
+        cursor = conn.execute(_MATCHES_SQL.format(table=table), {"q": query, "entity": entity})
+        columns = [description[0] for description in cursor.description]
+        for values in cursor:
+            row = dict(zip(columns, values, strict=True))
+            matches.append(Match(entity, row.pop("_rank"), row))
+    _link_replacements(matches)
+    return sorted(matches, key=Match.sort_key)
+
+
+def _link_replacements(matches: list[Match]) -> None:
+    """Each withdrawn version gets the later versions of its product still referenced."""
+    by_product: dict[str, list[Match]] = defaultdict(list)
+    for match in matches:
+        if match.entity == SOLUTION:
+            by_product[match.product].append(match)
+    for versions in by_product.values():
+        referenced = [m for m in versions if m.status == STATUS_REFERENCED]
+        for match in versions:
+            if match.status != STATUS_REMOVED:
+                continue
+            mine = version_sort_key(match.row.get("version"))
+            match.replaced_by = [
+                m.row["version"]
+                for m in sorted(referenced, key=lambda m: version_sort_key(m.row.get("version")))
+                if version_sort_key(m.row.get("version")) > mine
+            ]
+
+
+# ---------------------------------------------------------------- the answer
+
+
+@dataclass
+class Answer:
+    name: str
+    version: str | None
+    dispositif: str | None
+    verdict: str
+    message: str
+    matches: list[Match] = field(default_factory=list)
+    total: int = 0  # matches found, of which at most MAX_MATCHES are kept
+    suggestions: list[str] = field(default_factory=list)
+    other_dispositifs: list[str] = field(default_factory=list)
+
+    @property
+    def referenced(self) -> bool:
+        return self.verdict == REFERENCED
+
+
+def lookup(
+    conn: sqlite3.Connection,
+    name: str | None,
+    *,
+    version: str | None = None,
+    dispositif: str | None = None,
+    suggester: Callable[[], Suggester] | None = None,
+) -> Answer:
+    """The answer for a name (and optionally a version and a dispositif).
+
+    Raises `LookupRefused` (French, one line) for a name that cannot be looked up.
+    `suggester` gives the `Suggester` of this catalogue (built from it when None).
+    """
+    shown_name = clean_text(name)
+    query = compact_key(name)
+    if len(shown_name) > MAX_QUERY_LENGTH:
+        raise LookupRefused(f"nom trop long (au plus {MAX_QUERY_LENGTH} caractères)")
+    if len(query) < MIN_QUERY_LENGTH:
+        raise LookupRefused(
+            f"nom à chercher trop court ou illisible : « {shown_name} » "
+            f"(au moins {MIN_QUERY_LENGTH} lettres ou chiffres)"
+        )
+    version = clean_text(version) or None
+    if version is not None and len(version) > MAX_QUERY_LENGTH:
+        raise LookupRefused(f"version trop longue (au plus {MAX_QUERY_LENGTH} caractères)")
+    wanted = dispositif_matcher(dispositif)
+    found = find_matches(conn, query)
+    if not found and version is None:
+        split = split_version(shown_name)
+        if split is not None:
+            found = find_matches(conn, compact_key(split[0]))
+            if found:
+                shown_name, version = split
+    kept = [match for match in found if wanted(match.row.get("dispositif"))]
+    answer = Answer(shown_name, version, clean_text(dispositif) or None, NOT_FOUND, "")
+    answer.total = len(kept)
+    answer.matches = kept[:MAX_MATCHES]
+    if not found:
+        make = suggester or (lambda: Suggester.from_connection(conn))
+        answer.suggestions = make().suggest(query)
+    elif not kept:
+        answer.other_dispositifs = sorted(
+            {_text(m.row.get("dispositif")) for m in found if m.row.get("dispositif")}, key=fold
+        )
+    answer.verdict, answer.message = _verdict(answer, kept)
+    return answer
+
+
+def split_version(name: str) -> tuple[str, str] | None:
+    """ "netsoins 2.1" -> ("netsoins", "2.1"): a version typed after the name."""
+    words = name.split()
+    if len(words) >= 2 and _VERSION_TOKEN.match(words[-1]):
+        return " ".join(words[:-1]), words[-1]
+    if len(words) >= 3 and words[-2].casefold() in ("v", "version") and words[-1][:1].isdigit():
+        return " ".join(words[:-2]), words[-1]
+    return None
+
+
+def dispositif_matcher(text: str | None) -> Callable[[str | None], bool]:
+    """A test on stored dispositifs (everything when `text` is empty); a
+    dispositif covers its domains ("DUI" finds "DUI MS1 PA/PH/DOM")."""
+    if not clean_text(text):
+        return lambda stored: True
+    resolved = resolve_dispositif(text)
+    if resolved is not None:
+        return lambda stored: dispositifs_compatible(resolved.name, stored)
+    wanted = loose_key(text)
+    if not wanted:
+        raise LookupRefused(f"dispositif illisible : « {clean_text(text)} »")
+    return lambda stored: bool(stored) and wanted in loose_key(stored)
+
+
+def _verdict(answer: Answer, matches: list[Match]) -> tuple[str, str]:
+    if not matches:
+        return NOT_FOUND, _not_found_message(answer)
+    best_rank = min(match.rank for match in matches)
+    best = [match for match in matches if match.rank == best_rank]
+    others = [match for match in matches if match.rank != best_rank]
+    version = answer.version
+    referenced = [m for m in best if m.status == STATUS_REFERENCED]
+    removed = [m for m in best if m.status == STATUS_REMOVED]
+    candidates = [m for m in best if m.status in (STATUS_CANDIDATE, STATUS_FORMER_CANDIDATE)]
+    if version is not None:
+        same = [m for m in referenced if same_version(m.row.get("version"), version)]
+        if same:
+            return REFERENCED, _referenced_message(answer, same)
+        same_removed = [m for m in removed if same_version(m.row.get("version"), version)]
+        if same_removed:
+            return REMOVED, _removed_message(same_removed) + _see_also(others)
+        if referenced:
+            return VERSION_NOT_REFERENCED, _other_versions_message(version, referenced)
+    elif referenced:
+        return REFERENCED, _referenced_message(answer, referenced)
+    if removed:
+        text = _removed_message(removed)
+        if version is not None:
+            text = f"Non — la version {version} n'est pas référencée ; {text[len('Non — ') :]}"
+        return REMOVED, text + _see_also(others)
+    return CANDIDATE_VERDICT, _candidate_message(candidates, version) + _see_also(others)
+
+
+def _referenced_message(answer: Answer, referenced: list[Match]) -> str:
+    products = _by_product(referenced)
+    if len(products) == 1:
+        versions = products[0]
+        first = versions[0]
+        if len(versions) == 1:
+            date = first.row.get("referenced_on")
+            since = f" depuis le {french_date(date)}" if date else ""
+            return f"Oui — {first.name()} est référencée Ségur pour le {first.where()}{since}."
+        listed = ", ".join(
+            _text(m.row.get("version"))
+            + (
+                f" (depuis le {french_date(m.row['referenced_on'])})"
+                if m.row.get("referenced_on")
+                else ""
+            )
+            for m in versions
+        )
+        return (
+            f"Oui — {first.name(with_version=False)} est référencée Ségur pour le "
+            f"{first.where()} ; versions référencées : {listed}."
+        )
+    named = [
+        f"{_text(v[-1].row.get('solution'))} {_versions([m.row.get('version') for m in v])} "
+        f"({_text(v[-1].row.get('editor'))}, {_text(v[-1].row.get('dispositif')) or 'dispositif non précisé'})"
+        for v in products
+    ]
+    return (
+        f"Oui — {len(products)} solutions correspondant à « {answer.name} » sont référencées "
+        f"Ségur : {_listing(named)}."
+    )
+
+
+def _other_versions_message(version: str, referenced: list[Match]) -> str:
+    products = _by_product(referenced)
+    if len(products) == 1:
+        first = products[0][0]
+        listed = _versions([m.row.get("version") for m in products[0]])
+        return (
+            f"Non — la version {version} de {first.name(with_version=False)} n'est pas "
+            f"référencée ; versions référencées : {listed}."
+        )
+    listed = [
+        f"{_text(v[0].row.get('solution'))} {_versions([m.row.get('version') for m in v])}"
+        for v in products
+    ]
+    return f"Non — la version {version} n'est pas référencée ; versions référencées : {_listing(listed)}."
+
+
+def _removed_message(removed: list[Match]) -> str:
+    newest_first = sorted(
+        removed, key=lambda m: version_sort_key(m.row.get("version")), reverse=True
+    )
+    if len(newest_first) == 1:
+        match = newest_first[0]
+        verb = "a été " + match.describe()
+        return f"Non — {match.name()} {verb}."
+    parts = [f"{m.name()} : {m.describe()}" for m in newest_first[:MAX_NAMED]]
+    more = len(newest_first) - MAX_NAMED
+    tail = f" ; et {more} autre{'s' if more > 1 else ''}" if more > 0 else ""
+    return f"Non — aucune de ces versions n'est plus référencée : {' ; '.join(parts)}{tail}."
+
+
+def _candidate_message(candidates: list[Match], version: str | None) -> str:
+    listed = [m for m in candidates if m.status == STATUS_CANDIDATE]
+    shown = listed or candidates
+    prefix = f"Non — la version {version} n'est pas référencée ; " if version else "Non — "
+    if len(shown) == 1:
+        match = shown[0]
+        if match.status == STATUS_CANDIDATE:
+            return f"{prefix}{match.name()} est {match.describe()}."
+        return f"{prefix}{match.name()} {match.describe()}."
+    names = [m.name() for m in shown]
+    if listed:
+        return (
+            f"{prefix}{len(shown)} candidatures au référencement correspondent, aucune n'est "
+            f"référencée : {_listing(names)}."
+        )
+    return f"{prefix}{len(shown)} anciennes candidatures correspondent : {_listing(names)}."
+
+
+def _see_also(others: list[Match]) -> str:
+    referenced = _by_product([m for m in others if m.status == STATUS_REFERENCED])
+    if not referenced:
+        return ""
+    names = [v[0].name(with_version=False) for v in referenced]
+    return f" D'autres logiciels au nom proche sont référencés : {_listing(names)}."
+
+
+def _not_found_message(answer: Answer) -> str:
+    if answer.other_dispositifs:
+        return (
+            f"Non — rien pour le dispositif {answer.dispositif} ; « {answer.name} » figure pour : "
+            f"{', '.join(answer.other_dispositifs)}."
+        )
+    if answer.suggestions:
+        return (
+            f"Non — aucun logiciel ne s'appelle « {answer.name} ». "
+            f"Vouliez-vous dire : {', '.join(answer.suggestions)} ?"
+        )
+    return (
+        f"Non — aucun logiciel ni éditeur ne s'appelle « {answer.name} » parmi les solutions "
+        "référencées Ségur et les candidatures publiées par l'ANS."
+    )
+
+
+def _by_product(matches: list[Match]) -> list[list[Match]]:
+    """Matches grouped by product (first-seen order), versions in natural order."""
+    grouped: dict[str, list[Match]] = {}
+    for match in matches:
+        grouped.setdefault(match.product, []).append(match)
+    return [
+        sorted(versions, key=lambda m: version_sort_key(m.row.get("version")))
+        for versions in grouped.values()
+    ]
+
+
+def _versions(versions: Iterable[str | None]) -> str:
+    return ", ".join(_text(v) for v in versions if v)
+
+
+def _listing(names: list[str]) -> str:
+    shown = names[:MAX_NAMED]
+    more = len(names) - len(shown)
+    text = ", ".join(shown)
+    return f"{text} et {more} autre{'s' if more > 1 else ''}" if more > 0 else text
+
+
+def _text(value: object) -> str:
+    return clean_text(str(value)) if value is not None else ""
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+class Suggester:
+    """Close names for a query that matched nothing: one letter missing, extra,
+    wrong or swapped (Damerau distance 1), else a close spelling (difflib)."""
+
+    def __init__(self, names: Iterable[str]):
+        self._names: dict[str, set[str]] = defaultdict(set)
+        for name in names:
+            if not compact_key(name):
+                continue
+            words = loose_key(name).split()
+            self._names[compact_key(name)].add(name)
+            for size in (1, 2):
+                for start in range(len(words) - size + 1):
+                    term = "".join(words[start : start + size])
+                    if len(term) >= MIN_WORD_TERM:
+                        self._names[term].add(name)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self._names:
+            self._by_length[len(term)].append(term)
+
+    @classmethod
+    def from_connection(cls, conn: sqlite3.Connection) -> Suggester:
+        rows = conn.execute(
+            "SELECT editor FROM solutions UNION SELECT solution FROM solutions "
+            "UNION SELECT editor FROM candidates UNION SELECT solution FROM candidates"
+        ).fetchall()
+        return cls(clean_text(row[0]) for row in rows if row[0])
+
+    def suggest(self, query: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+        """Names close to `query` (a compact key), closest first."""
+        size = len(query)
+        close = [
+            term
+            for length in (size - 1, size, size + 1)
+            for term in self._by_length.get(length, ())
+            if within_one_edit(query, term)
+        ]
+        if not close and size >= 4:
+            close = self._similar(query)
+        found: list[str] = []
+        for term in sorted(close, key=lambda t: (-_similarity(query, t), t)):
+            for name in sorted(self._names[term], key=lambda n: (compact_key(n) != term, fold(n))):
+                if name not in found:
+                    found.append(name)
+        return found[:limit]
+
+    def _similar(self, query: str) -> list[str]:
+        matcher = difflib.SequenceMatcher(b=query, autojunk=False)
+        close = []
+        for length in range(len(query) - 2, len(query) + 3):
+            for term in self._by_length.get(length, ()):
+                matcher.set_seq1(term)
+                if (
+                    matcher.real_quick_ratio() >= SUGGESTION_RATIO
+                    and matcher.quick_ratio() >= SUGGESTION_RATIO
+                    and matcher.ratio() >= SUGGESTION_RATIO
+                ):
+                    close.append(term)
+        return close
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether one letter added, removed, replaced, or two neighbours swapped,
+    turns `a` into `b` (and not when they are equal)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) < len(b):
+        return a[start:] == b[start + 1 :]
+    if a[start + 1 :] == b[start + 1 :]:
+        return True
+    return (
+        start + 1 < len(a)
+        and a[start] == b[start + 1]
+        and a[start + 1] == b[start]
+        and a[start + 2 :] == b[start + 2 :]
+    )
+
+
+# ---------------------------------------------------------------- output
+
+
+def match_json(match: Match) -> dict[str, Any]:
+    row = match.row
+    return {
+        "entity": match.entity,
+        "editor": row.get("editor"),
+        "solution": row.get("solution"),
+        "version": row.get("version"),
+        "couloir": row.get("couloir"),
+        "dispositif": row.get("dispositif"),
+        "vague": row.get("vague"),
+        "referenced_on": row.get("referenced_on"),
+        "reference_number": row.get("reference_number"),
+        "status": match.status,
+        "status_label": STATUS_LABELS[match.status],
+        "description": match.describe(),
+        "removed_on": match.removed_on,
+        "replaced_by": match.replaced_by,
+        "applied_on": row.get("applied_on"),
+        "candidature_status": row.get("status") if match.entity == CANDIDATE else None,
+        "match": RANK_NAMES[match.rank],
+        "url": match.path,
+    }
+
+
+def answer_json(answer: Answer, url: Callable[[str], str] = lambda path: path) -> dict[str, Any]:
+    """The answer for scripts; `url` turns page paths into the URLs to publish."""
+    matches = []
+    for match in answer.matches:
+        data = match_json(match)
+        data["url"] = url(data["url"]) if data["url"] else None
+        matches.append(data)
+    return {
+        "verdict": answer.verdict,
+        "message": answer.message,
+        "query": {"nom": answer.name, "version": answer.version, "dispositif": answer.dispositif},
+        "matches": matches,
+        "total": answer.total,
+        "suggestions": answer.suggestions,
+        "other_dispositifs": answer.other_dispositifs,
+    }
+
+
+def render_text(answer: Answer) -> str:
+    """The answer for people in a terminal: the sentence, then each entry found."""
+    lines = [answer.message]
+    if answer.matches:
+        lines.append("")
+    for match in answer.matches:
+        mark = "✔" if match.status == STATUS_REFERENCED else "✘"
+        lines.append(f"{mark} {match.name()} — {match.where()} : {match.describe()}")
+    if answer.total > len(answer.matches):
+        lines.append(f"… et {answer.total - len(answer.matches)} autres entrées.")
+    return "\n".join(lines) + "\n"

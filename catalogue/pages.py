@@ -1,0 +1,50 @@
+"""The public page of each entry: its stable identifier and its path.
+
+Every solution version and every candidature gets a `page_id` when it is first
+stored, and keeps it for good (`catalogue.store` writes it, `catalogue.schema`
+gives it to older catalogues). It reads like the entry and ends with a hash of
+the entry's key at that moment, so two entries never share one:
+
+    kalisil-4-0-dedalus-3fa2c1d9
+
+A later correction of a name, or a change of key, leaves the page where it was:
+links shared by people, feeds and the API keep working.
+
+    /solution/kalisil-4-0-dedalus-3fa2c1d9       (entry_path(SOLUTION, page_id))
+    /candidature/lac-dossier-editions-du-lac-0b4e61aa
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from scraper.normalize import loose_key
+
+SOLUTION = "solution"
+CANDIDATE = "candidate"
+PREFIXES = {SOLUTION: "/solution/", CANDIDATE: "/candidature/"}
+MAX_SLUG_LENGTH = 60
+HASH_LENGTH = 8
+
+
+def slug(*names: str | None) -> str:
+    """ "Kalisil", "4.0", "DEDALUS" -> "kalisil-4-0-dedalus", cut at a word boundary."""
+    words = loose_key(" ".join(name for name in names if name)).split()
+    text = ""
+    for word in words:
+        longer = f"{text}-{word}" if text else word
+        if len(longer) > MAX_SLUG_LENGTH:
+            break
+        text = longer
+    return text or (words[0][:MAX_SLUG_LENGTH] if words else "")
+
+
+def page_id(key: str, solution: str | None, version: str | None, editor: str | None) -> str:
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+    readable = slug(solution, version, editor)
+    return f"{readable}-{digest}" if readable else digest
+
+
+def entry_path(entity: str, page: str) -> str:
+    """The path of an entry's page (entity: SOLUTION or CANDIDATE)."""
+    return PREFIXES[entity] + page

@@ -1,0 +1,3 @@
+"""Datasette plugin: (being written)."""
+
+from __future__ import annotations
