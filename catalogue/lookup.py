@@ -1,7 +1,7 @@
 """Is this software referenced Ségur? The one answer, for `segur check` and `/verifier`.
 
     answer = lookup(conn, "netsoins", version="2.1")
-    answer.verdict   # "referenced" | "version_not_referenced" | "removed" | "candidate" | "not_found"
+    answer.verdict   # referenced | version_not_referenced | removed | candidate | not_found
     answer.message   # the French sentence people read: "Oui — …" or "Non — …"
     answer_json(answer)
 
@@ -74,7 +74,7 @@ RANK_NAMES = {RANK_EXACT: "exact", RANK_START: "prefix", RANK_WORD: "word"}
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200  # characters typed; names are far shorter
-MAX_MATCHES = 200  # entries listed in one answer
+MAX_MATCHES = 100  # entries listed in one answer
 MAX_NAMED = 5  # names quoted in one sentence
 MAX_SUGGESTIONS = 5
 MIN_WORD_TERM = 3
@@ -172,8 +172,8 @@ class Match:
         return (
             self.rank,
             STATUS_ORDER.index(self.status),
-            fold(self.row.get("solution")),
-            fold(self.row.get("editor")),
+            (self.row.get("solution") or "").casefold(),
+            (self.row.get("editor") or "").casefold(),
             self.product,
             version_sort_key(self.row.get("version")),
             self.row["key"],
@@ -232,6 +232,8 @@ def _candidature_details(row: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+# Ranked and cut in SQL, so that a short name matching thousands of entries costs
+# no more Python than one matching a few.
 _MATCHES_SQL = """
 WITH hits AS (
     SELECT key, min(CASE WHEN kind = 1 THEN 2 WHEN term = :q THEN 0 ELSE 1 END) AS rank
@@ -239,24 +241,30 @@ WITH hits AS (
     WHERE term >= :q AND term < :q || '~' AND entity = :entity
     GROUP BY key
 )
-SELECT hits.rank AS _rank, t.*, r.started_at AS removed_at
+SELECT hits.rank AS _rank, count(*) OVER () AS _total, t.*, r.started_at AS removed_at
 FROM hits
 JOIN [{table}] t ON t.key = hits.key
 LEFT JOIN runs r ON r.id = t.removed_run
+ORDER BY hits.rank, {withdrawn} IS NOT NULL, t.solution, t.editor, t.key
+LIMIT :limit
 """
+WITHDRAWN = {"solutions": "nullif(t.status, 'referenced')", "candidates": "t.removed_run"}
 
 
-def find_matches(conn: sqlite3.Connection, query: str) -> list[Match]:
-    """Every entry a compact query starts a word of, best first."""
-    matches = []
+def find_matches(conn: sqlite3.Connection, query: str) -> tuple[list[Match], int]:
+    """The entries a compact query starts a word of, best first (at most
+    MAX_MATCHES), and how many there are in all."""
+    matches, total = [], 0
     for entity, table, _ in INDEXED:
-        cursor = conn.execute(_MATCHES_SQL.format(table=table), {"q": query, "entity": entity})
+        sql = _MATCHES_SQL.format(table=table, withdrawn=WITHDRAWN[table])
+        cursor = conn.execute(sql, {"q": query, "entity": entity, "limit": MAX_MATCHES})
         columns = [description[0] for description in cursor.description]
         for values in cursor:
             row = dict(zip(columns, values, strict=True))
+            total = row.pop("_total")
             matches.append(Match(entity, row.pop("_rank"), row))
     _link_replacements(matches)
-    return sorted(matches, key=Match.sort_key)
+    return sorted(matches, key=Match.sort_key)[:MAX_MATCHES], total
 
 
 def _link_replacements(matches: list[Match]) -> None:
@@ -324,17 +332,17 @@ def lookup(
     if version is not None and len(version) > MAX_QUERY_LENGTH:
         raise LookupRefused(f"version trop longue (au plus {MAX_QUERY_LENGTH} caractères)")
     wanted = dispositif_matcher(dispositif)
-    found = find_matches(conn, query)
+    found, total = find_matches(conn, query)
     if not found and version is None:
         split = split_version(shown_name)
         if split is not None:
-            found = find_matches(conn, compact_key(split[0]))
+            found, total = find_matches(conn, compact_key(split[0]))
             if found:
                 shown_name, version = split
     kept = [match for match in found if wanted(match.row.get("dispositif"))]
     answer = Answer(shown_name, version, clean_text(dispositif) or None, NOT_FOUND, "")
-    answer.total = len(kept)
-    answer.matches = kept[:MAX_MATCHES]
+    answer.matches = kept
+    answer.total = total if len(kept) == len(found) else len(kept)
     if not found:
         make = suggester or (lambda: Suggester.from_connection(conn))
         answer.suggestions = make().suggest(query)
@@ -349,10 +357,10 @@ def lookup(
 def split_version(name: str) -> tuple[str, str] | None:
     """ "netsoins 2.1" -> ("netsoins", "2.1"): a version typed after the name."""
     words = name.split()
-    if len(words) >= 2 and _VERSION_TOKEN.match(words[-1]):
-        return " ".join(words[:-1]), words[-1]
     if len(words) >= 3 and words[-2].casefold() in ("v", "version") and words[-1][:1].isdigit():
         return " ".join(words[:-2]), words[-1]
+    if len(words) >= 2 and _VERSION_TOKEN.match(words[-1]):
+        return " ".join(words[:-1]), words[-1]
     return None
 
 
@@ -401,51 +409,53 @@ def _verdict(answer: Answer, matches: list[Match]) -> tuple[str, str]:
 
 def _referenced_message(answer: Answer, referenced: list[Match]) -> str:
     products = _by_product(referenced)
-    if len(products) == 1:
-        versions = products[0]
-        first = versions[0]
-        if len(versions) == 1:
-            date = first.row.get("referenced_on")
-            since = f" depuis le {french_date(date)}" if date else ""
-            return f"Oui — {first.name()} est référencée Ségur pour le {first.where()}{since}."
-        listed = ", ".join(
-            _text(m.row.get("version"))
-            + (
-                f" (depuis le {french_date(m.row['referenced_on'])})"
-                if m.row.get("referenced_on")
-                else ""
-            )
-            for m in versions
-        )
+    if len(products) > 1:
+        named = [_product_summary(versions) for versions in products]
         return (
-            f"Oui — {first.name(with_version=False)} est référencée Ségur pour le "
-            f"{first.where()} ; versions référencées : {listed}."
+            f"Oui — {len(products)} solutions correspondant à « {answer.name} » sont "
+            f"référencées Ségur : {_listing(named)}."
         )
-    named = [
-        f"{_text(v[-1].row.get('solution'))} {_versions([m.row.get('version') for m in v])} "
-        f"({_text(v[-1].row.get('editor'))}, {_text(v[-1].row.get('dispositif')) or 'dispositif non précisé'})"
-        for v in products
-    ]
+    versions = products[0]
+    first = versions[0]
+    if len(versions) == 1:
+        date = first.row.get("referenced_on")
+        since = f" depuis le {french_date(date)}" if date else ""
+        return f"Oui — {first.name()} est référencée Ségur pour le {first.where()}{since}."
+    listed = ", ".join(_version_since(match) for match in versions)
     return (
-        f"Oui — {len(products)} solutions correspondant à « {answer.name} » sont référencées "
-        f"Ségur : {_listing(named)}."
+        f"Oui — {first.name(with_version=False)} est référencée Ségur pour le "
+        f"{first.where()} ; versions référencées : {listed}."
+    )
+
+
+def _version_since(match: Match) -> str:
+    """ "4.0 (depuis le 12 septembre 2023)"."""
+    version = _text(match.row.get("version"))
+    date = match.row.get("referenced_on")
+    return f"{version} (depuis le {french_date(date)})" if date else version
+
+
+def _product_summary(versions: list[Match]) -> str:
+    """ "Kalisil 4.0, 4.1 (Dedalus, SGL)"."""
+    latest = versions[-1].row
+    numbers = _versions(m.row.get("version") for m in versions)
+    dispositif = _text(latest.get("dispositif")) or "dispositif non précisé"
+    return (
+        f"{_text(latest.get('solution'))} {numbers} ({_text(latest.get('editor'))}, {dispositif})"
     )
 
 
 def _other_versions_message(version: str, referenced: list[Match]) -> str:
     products = _by_product(referenced)
     if len(products) == 1:
-        first = products[0][0]
-        listed = _versions([m.row.get("version") for m in products[0]])
-        return (
-            f"Non — la version {version} de {first.name(with_version=False)} n'est pas "
-            f"référencée ; versions référencées : {listed}."
-        )
-    listed = [
-        f"{_text(v[0].row.get('solution'))} {_versions([m.row.get('version') for m in v])}"
-        for v in products
-    ]
-    return f"Non — la version {version} n'est pas référencée ; versions référencées : {_listing(listed)}."
+        named = f"de {products[0][0].name(with_version=False)} "
+        listed = _versions(m.row.get("version") for m in products[0])
+    else:
+        named = ""
+        listed = _listing([_product_summary(versions) for versions in products])
+    return (
+        f"Non — la version {version} {named}n'est pas référencée ; versions référencées : {listed}."
+    )
 
 
 def _removed_message(removed: list[Match]) -> str:
@@ -550,9 +560,11 @@ class Suggester:
                     term = "".join(words[start : start + size])
                     if len(term) >= MIN_WORD_TERM:
                         self._names[term].add(name)
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        self._by_length: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self._by_second: dict[tuple[int, str], list[str]] = defaultdict(list)
         for term in self._names:
-            self._by_length[len(term)].append(term)
+            self._by_length[len(term), term[0]].append(term)
+            self._by_second[len(term), term[1:2]].append(term)
 
     @classmethod
     def from_connection(cls, conn: sqlite3.Connection) -> Suggester:
@@ -564,14 +576,8 @@ class Suggester:
 
     def suggest(self, query: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
         """Names close to `query` (a compact key), closest first."""
-        size = len(query)
-        close = [
-            term
-            for length in (size - 1, size, size + 1)
-            for term in self._by_length.get(length, ())
-            if within_one_edit(query, term)
-        ]
-        if not close and size >= 4:
+        close = self._one_edit_away(query)
+        if not close and len(query) >= 4:
             close = self._similar(query)
         found: list[str] = []
         for term in sorted(close, key=lambda t: (-_similarity(query, t), t)):
@@ -580,11 +586,31 @@ class Suggester:
                     found.append(name)
         return found[:limit]
 
+    def _one_edit_away(self, query: str) -> list[str]:
+        """Terms one edit away: same first letter, or the first letter is the edit."""
+        size = len(query)
+        firsts = {query[0]} | ({query[1]} if size > 1 else set())
+        candidates = (
+            self._by_length.get((length, first), ())
+            for length in (size - 1, size, size + 1)
+            for first in firsts
+        )
+        found = {term for group in candidates for term in group if within_one_edit(query, term)}
+        if len(found) < MAX_SUGGESTIONS:  # a wrong first letter: the second one agrees
+            found |= {
+                term
+                for length in (size - 1, size, size + 1)
+                for term in self._by_second.get((length, query[1:2]), ())
+                if within_one_edit(query, term)
+            }
+        return sorted(found)
+
     def _similar(self, query: str) -> list[str]:
+        """Terms of about the same length and first letter that difflib finds close."""
         matcher = difflib.SequenceMatcher(b=query, autojunk=False)
         close = []
         for length in range(len(query) - 2, len(query) + 3):
-            for term in self._by_length.get(length, ()):
+            for term in self._by_length.get((length, query[0]), ()):
                 matcher.set_seq1(term)
                 if (
                     matcher.real_quick_ratio() >= SUGGESTION_RATIO

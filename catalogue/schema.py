@@ -185,10 +185,13 @@ SELECT
     distributors AS distributeurs,
     pilots AS installations_pilotes,
     source_url AS source,
-    key AS cle
+    page_id AS fiche
 FROM solutions
 WHERE status = 'referenced'
 """
+
+
+# m004 created the view with `key AS cle`; m005 replaced it with `page_id AS fiche`.
 
 
 @migrations()
@@ -242,6 +245,7 @@ def m005_pages_and_lookup(db: sqlite_utils.Database) -> None:
     db["name_terms"].create(NAME_TERMS_COLUMNS)
     db["name_terms"].create_index(["term"])
     refresh_name_terms(db)
+    db.create_view("solutions_referencees", SOLUTIONS_REFERENCEES_VIEW, replace=True)
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

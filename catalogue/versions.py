@@ -8,6 +8,7 @@ is ignored ("V2" sorts as 2). Separators (".", "-", " ", "/") only split.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -21,6 +22,7 @@ _PREFIX = re.compile(r"^(?:version|vers|ver|v)\s*\.?\s*(?=\d)")
 _NUMBER, _WORD = 0, 1
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and the same versions come back all the time
 def version_tokens(version: str | None) -> tuple[tuple[int, int | str], ...]:
     """("V2" -> ((0, 2),), "441-SP6" -> ((0, 441), (1, "sp"), (0, 6)))."""
     text = _PREFIX.sub("", fold(version))
@@ -30,6 +32,7 @@ def version_tokens(version: str | None) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def version_sort_key(version: str | None) -> tuple:
     """Sort key: natural tokens, then the text itself so that equal-looking
     versions ("05.02" and "5.2", None and "") still get one stable order."""
@@ -45,6 +48,7 @@ def latest_version(versions: Iterable[str | None]) -> str | None:
     return ordered[-1] if ordered else None
 
 
+@functools.lru_cache(maxsize=8192)
 def _significant(version: str | None) -> tuple:
     tokens = list(version_tokens(version))
     while len(tokens) > 1 and tokens[-1] == (_NUMBER, 0):

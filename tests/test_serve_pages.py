@@ -16,7 +16,6 @@ from markupsafe import escape
 
 from catalogue.serve.app import build_datasette, close_datasette, load_metadata
 from tests.serve_support import (
-    NET_SOINS,
     SCRIPT_SOLUTION,
     build_catalogue,
     get,
@@ -35,7 +34,6 @@ TABLES = (
 )
 # Each canned query with parameters that return rows, and a row it must return.
 QUERIES = {
-    "mon_logiciel_est_il_reference": ("nom=netsoins", "Net Soins"),
     "nouvelles_solutions": ("depuis=01/05/2025", "Enfance Connect"),
     "historique_solution": ("nom=atelier pfi", "Atelier PFI"),
     "candidats_devenus_references": ("", "KinéAgenda"),
@@ -137,52 +135,6 @@ def test_every_canned_query_as_html_and_json(datasette, name):
     assert any(expected in json.dumps(row, ensure_ascii=False) for row in found)
 
 
-@pytest.mark.parametrize("name", ["netsoins", "Net Soins", "NETSOINS", "net-soins", "nét soïns"])
-def test_lookup_ignores_accents_case_spaces_and_punctuation(datasette, name):
-    found = rows(datasette, f"/catalogue/mon_logiciel_est_il_reference.json?nom={quote(name)}")
-    net_soins = [row for row in found if row["solution"] == "Net Soins"]
-    assert net_soins == [
-        {
-            "solution": "Net Soins",
-            "editeur": "NET SOINS SAS",
-            "version": "3.2",
-            "version_demandee": None,
-            "statut": "référencée",
-            "couloir": NET_SOINS.couloir,
-            "dispositif": NET_SOINS.dispositif,
-            "vague": 1,
-            "date_referencement": "2023-02-01",
-            "numero_referencement": None,
-            "fiche": net_soins[0]["fiche"],
-        }
-    ]
-    page = get(datasette, net_soins[0]["fiche"])
-    assert page.status_code == 200 and "NET SOINS SAS" in page.text
-
-
-def test_lookup_says_which_version_is_referenced(datasette):
-    found = rows(
-        datasette, "/catalogue/mon_logiciel_est_il_reference.json?nom=medisocial&version=v3.1"
-    )
-    versions = {(row["version"], row["version_demandee"], row["statut"]) for row in found}
-    assert ("3.1", "oui", "référencée") in versions
-    assert ("3.0", "non", "référencée") in versions
-    assert found[0]["version"] == "3.1"
-
-
-def test_lookup_shows_removed_entries_and_candidatures(datasette):
-    removed = rows(datasette, "/catalogue/mon_logiciel_est_il_reference.json?nom=radiouest")
-    assert [row["statut"] for row in removed] == ["retirée de la liste"]
-    candidate = rows(datasette, "/catalogue/mon_logiciel_est_il_reference.json?nom=lac dossier")
-    assert [row["statut"] for row in candidate] == ["candidature (Candidat), déposée le 2023-01-20"]
-
-
-def test_lookup_page_without_a_name_invites_to_fill_the_form(datasette):
-    page = get(datasette, "/catalogue/mon_logiciel_est_il_reference")
-    assert "Remplissez le formulaire" in page.text
-    assert "Nom du logiciel ou de l&#39;éditeur" in page.text
-
-
 def test_history_of_a_solution(datasette):
     history = rows(datasette, "/catalogue/historique_solution.json?nom=atelier pfi")
     assert [row["evenement"] for row in history] == ["apparue sur la liste", "modifiée"]
@@ -244,25 +196,35 @@ def feed(datasette, query: str = "") -> ET.Element:
     return ET.fromstring(response.content)
 
 
-def test_feed_of_newly_referenced_solutions(datasette):
+def test_feed_of_newly_referenced_solutions(datasette, catalogue):
     entries = feed(datasette).findall(f"{ATOM}entry")
     assert len(entries) == 100  # the latest 100 detected
     titles = [entry.findtext(f"{ATOM}title") for entry in entries]
-    assert any(title.startswith("Héliantis DPI 2025.1 (HÉLIANTHE SYSTÈMES)") for title in titles)
+    assert "Héliantis DPI 2025.1 (HÉLIANTHE SYSTÈMES) référencée Ségur, DPI" in titles
     entry = next(e for e in entries if e.findtext(f"{ATOM}title").startswith("Héliantis"))
     content = entry.findtext(f"{ATOM}content")
+    assert content.startswith("Nouvelle solution référencée.\n")
     for expected in (
         "Solution : Héliantis DPI",
         "Éditeur : HÉLIANTHE SYSTÈMES",
         "Version : 2025.1",
         "Dispositif : DPI",
-        "Date de référencement : 10/06/2025",
+        "Date de référencement : 10 juin 2025",
+        "Détectée lors de la synchronisation n° 2 du 2 juin 2025 : "
+        "http://localhost/synchronisations/2",
     ):
         assert expected in content
+    import sqlite3
+
+    conn = sqlite3.connect(catalogue)
+    sql = "SELECT page_id FROM solutions WHERE solution = 'Héliantis DPI'"
+    page_id = conn.execute(sql).fetchone()[0]
+    conn.close()
     link = entry.find(f"{ATOM}link").get("href")
-    assert link.startswith("http://localhost/catalogue/solutions/")
+    assert link == f"http://localhost/solution/{page_id}"
     assert get(datasette, link.removeprefix("http://localhost")).status_code == 200
     assert entry.findtext(f"{ATOM}updated").startswith("2025-06-02T02:00:00")
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Catalogue Ségur"
 
 
 def test_feed_per_couloir(datasette):
@@ -356,7 +318,7 @@ def test_script_name_is_text_in_html_pages(datasette):
     for path in (
         "/catalogue/solutions_referencees?_search=planning",
         "/catalogue/solutions?_search=planning",
-        "/catalogue/mon_logiciel_est_il_reference?nom=planning+soins",
+        "/verifier?nom=planning+soins",
         "/catalogue/historique_solution?nom=planning+soins",
     ):
         page = get(datasette, path).text
@@ -365,10 +327,10 @@ def test_script_name_is_text_in_html_pages(datasette):
 
 
 def test_script_name_is_text_in_json(datasette):
-    response = get(datasette, "/catalogue/mon_logiciel_est_il_reference.json?nom=planning+soins")
+    response = get(datasette, "/verifier.json?nom=planning+soins")
     assert response.headers["content-type"].startswith("application/json")
-    found = response.json()["rows"]
-    assert [row[0] for row in found] == [SCRIPT_SOLUTION]
+    found = response.json()["matches"]
+    assert [row["solution"] for row in found] == [SCRIPT_SOLUTION]
 
 
 def test_script_name_is_escaped_in_atom(tmp_path):
@@ -424,6 +386,9 @@ def test_the_catalogue_is_read_only(datasette):
         "catalogue.serve.plugins.consistency",
         "catalogue.serve.plugins.functions",
         "catalogue.serve.plugins.pages",
+        "catalogue.serve.plugins.verifier",
+        "catalogue.serve.plugins.entries",
+        "catalogue.serve.plugins.runs",
     }
 
 

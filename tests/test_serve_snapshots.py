@@ -13,7 +13,6 @@ import pytest
 from catalogue.serve.app import build_datasette, close_datasette
 from catalogue.serve.cache import CachedResponse, ResponseCache
 from catalogue.serve.database import PINNED
-from catalogue.serve.names import NameIndex
 from catalogue.serve.served import served_catalogue
 from catalogue.serve.snapshots import NotACatalogue, SnapshotMaker, SourceWatcher
 from scraper.items import SolutionRecord
@@ -62,27 +61,14 @@ def referenced_count(datasette, query: str = "") -> tuple[int, str]:
 # Name look-up.
 
 
-def test_name_index_matches_compact_substrings():
-    index = NameIndex.from_rows(
-        {
-            "solutions": [
-                ("a", "NET SOINS SAS", "Net Soins", None),
-                ("b", "Dedalus", "Kalisil", "27f99871b4"),
-                ("c", "L'ÉDITEUR", "Autre – Outil", None),
-            ]
-        }
-    )
-    assert index.match("solutions", "netsoins") == ["a"]
-    assert index.match("solutions", "N.E.T  S-O-I-N-S") == ["a"]
-    assert index.match("solutions", "dedalus kalisil") == ["b"]
-    assert index.match("solutions", "kalisil dedalus") == ["b"]
-    assert index.match("solutions", "27F99871B4") == ["b"]
-    assert index.match("solutions", "autre outil") == ["c"]
-    assert index.match("solutions", "l'editeur") == ["c"]
-    assert index.match("solutions", "x") == []  # too short to mean anything
-    assert index.match("solutions", None) == []
-    assert index.match("candidates", "netsoins") == []
-    assert index.match_json("solutions", "kalisil") == '["b"]'
+def test_snapshot_holds_the_look_up_index(catalogue):
+    datasette = build_datasette(catalogue, poll_seconds=None)
+    try:
+        found = get(datasette, "/verifier.json?nom=N.E.T%20S-O-I-N-S").json()
+        assert found["verdict"] == "referenced"
+        assert {m["solution"] for m in found["matches"]} == {"Net Soins"}
+    finally:
+        close_datasette(datasette)
 
 
 # Snapshots.
@@ -101,8 +87,8 @@ def test_snapshot_is_a_read_only_prepared_copy(catalogue, tmp_path):
     assert conn.execute("SELECT count(*) FROM solutions").fetchone()[0] == count_referenced(
         catalogue
     )
+    assert conn.execute("SELECT count(*) FROM name_terms WHERE term = 'netsoins'").fetchone()[0]
     conn.close()
-    assert snapshot.names.match("solutions", "netsoins")
 
 
 def test_snapshot_rebuilds_a_stale_full_text_index(catalogue, tmp_path):

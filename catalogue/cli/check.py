@@ -26,20 +26,22 @@ EXIT_ERROR = 2
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="French text for people, or JSON for scripts (shape: catalogue/check.py).",
+    help="French text for people, or JSON for scripts (the shape of /verifier.json).",
 )
 def check(name, version, dispositif, db_path, output_format):
-    """Say whether a software is referenced.
+    """Say whether a software is referenced, in one sentence: "Oui — …" or "Non — …".
 
-    NAME is an editor or solution name, or part of one.
+    NAME is an editor or solution name, or the beginning of one of its words.
 
-    Case, accents and punctuation do not count ("netsoins", "Net Soins" and
-    "NETSOINS" find the same); part of a name is enough; close names are
-    suggested when nothing matches. Lists the referenced versions in natural
-    order, candidatures, and entries no longer referenced.
+    Case, accents, spaces and punctuation do not count, and the text must start
+    a word of the name: "netsoins" finds "Net Soins" and "NETSOINS", never
+    "Maison et Soins"; "soins" finds "Maison et Soins". Close names are
+    suggested when nothing matches. The same answer as the public page
+    /verifier (catalogue/lookup.py decides both).
 
-    Exit codes: 0 referenced (the given --version, if any); 1 not referenced;
-    2 bad option or no readable catalogue.
+    Exit codes: 0 referenced (the given --version, if any); 1 not referenced
+    (withdrawn, only a candidate, another version, not found); 2 bad option or
+    no readable catalogue.
 
     \b
     Examples:
@@ -47,21 +49,20 @@ def check(name, version, dispositif, db_path, output_format):
         segur check "Kalisil" --version 4.0 --dispositif SGL
         segur check dedalus --format json
     """
-    from catalogue.check import CheckError, render_text, result_json
-    from catalogue.check import check as check_catalogue
+    from catalogue.lookup import LookupRefused, answer_json, lookup, render_text
     from catalogue.store import CatalogueError, open_existing_catalogue
 
     try:
         db = open_existing_catalogue(db_path)
-        result = check_catalogue(db, name, version=version, dispositif=dispositif)
-    except (CheckError, CatalogueError) as error:
+        answer = lookup(db.conn, name, version=version, dispositif=dispositif)
+    except (LookupRefused, CatalogueError) as error:
         click.echo(f"segur check: {error}".replace("\n", " "), err=True)
         sys.exit(EXIT_ERROR)
     if output_format == "json":
-        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(result), nl=False)
-    sys.exit(EXIT_REFERENCED if result.referenced else EXIT_NOT_REFERENCED)
+        click.echo(render_text(answer), nl=False)
+    sys.exit(EXIT_REFERENCED if answer.referenced else EXIT_NOT_REFERENCED)
 
 
 register(check)

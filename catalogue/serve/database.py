@@ -70,7 +70,6 @@ class SnapshotDatabase(Database):
         conn = sqlite3.connect(
             sqlite_uri(snapshot.path, immutable="1"), uri=True, check_same_thread=False
         )
-        conn.create_function("segur_match", 2, snapshot.names.match_json, deterministic=True)
         with self._open_lock:
             self._open_connections.append(conn)
         return conn

@@ -4,7 +4,7 @@
 The server never reads that file: it reads a snapshot, a copy taken with SQLite's
 backup API inside one read transaction, hence one committed state, never half a
 run. A snapshot is prepared once (rollback journal, schema up to date, full-text
-indexes rebuilt, names indexed for the look-up), made read-only on disk and then
+indexes rebuilt, look-up index filled), made read-only on disk and then
 opened by Datasette with `immutable=1`: no file Datasette has opened is ever
 written again.
 
@@ -29,8 +29,8 @@ from typing import Any
 
 import sqlite_utils
 
+from catalogue.lookup import refresh_name_terms
 from catalogue.schema import ensure_schema
-from catalogue.serve.names import NameIndex
 
 REQUIRED_TABLES = ("runs", "solutions", "candidates", "changes")
 FULL_TEXT_TABLES = ("solutions", "candidates")
@@ -58,7 +58,6 @@ class Snapshot:
     path: Path
     number: int
     run_id: int | None  # the latest finished run it contains
-    names: NameIndex
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -97,15 +96,15 @@ class SnapshotMaker:
         self._taken += 1
         partial = self.folder / f"{self._taken:04d}.partial"
         try:
-            run_id, names = self._copy_and_prepare(partial)
+            run_id = self._copy_and_prepare(partial)
             os.chmod(partial, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             path = self.folder / f"{self._taken:04d}-run{run_id or 0}.db"
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
-        return Snapshot(path=path, number=self._taken, run_id=run_id, names=names)
+        return Snapshot(path=path, number=self._taken, run_id=run_id)
 
-    def _copy_and_prepare(self, target: Path) -> tuple[int | None, NameIndex]:
+    def _copy_and_prepare(self, target: Path) -> int | None:
         copy = sqlite3.connect(target)
         try:
             self._backup_into(copy)
@@ -116,12 +115,12 @@ class SnapshotMaker:
             for table in FULL_TEXT_TABLES:
                 # Whatever statements a writer used, the index matches the rows.
                 db[table].rebuild_fts()
+            refresh_name_terms(db)
             run_id = copy.execute(
                 "SELECT max(id) FROM runs WHERE finished_at IS NOT NULL"
             ).fetchone()[0]
-            names = NameIndex.from_connection(copy)
             copy.commit()
-            return run_id, names
+            return run_id
         finally:
             copy.close()
 

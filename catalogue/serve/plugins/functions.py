@@ -4,9 +4,8 @@ Available to anyone writing SQL on the public catalogue:
 
 * `segur_compact(text)`: the compact form names are compared in (case, accents,
   punctuation and spaces ignored): "Net Soins" -> "netsoins";
-* `segur_match(table, name)`: JSON array of the keys of `solutions` or
-  `candidates` whose editor or solution contains `name` in compact form
-  (registered per snapshot, see catalogue/serve/names.py);
+* `segur_page(entity, page_id)`: the path of an entry's public page
+  ("solution" or "candidate", and the entry's `page_id`);
 * `segur_same_version(a, b)`: whether two spellings name one version ("V2", "2");
 * `segur_date(text)`: a French or ISO date ("15/06/2022", "1er juin 2022") to ISO;
 * `segur_atom_time(text)`: an ISO date or date-time as an RFC 3339 time (feeds);
@@ -22,6 +21,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 
 from catalogue.french import atom_timestamp
+from catalogue.pages import PREFIXES, entry_path
 from catalogue.serve.served import served_catalogue
 from catalogue.versions import same_version
 from scraper.normalize import compact_key, parse_date
@@ -39,6 +39,12 @@ def _same_version(a, b):
 
 def _date(text):
     return None if text is None else parse_date(str(text))
+
+
+def page_path(entity, page):
+    if entity not in PREFIXES or not page:
+        return None
+    return entry_path(entity, str(page))
 
 
 def _atom_time(text):
@@ -60,6 +66,7 @@ def prepare_connection(conn, database, datasette):
     conn.create_function("segur_date", 1, _date, deterministic=True)
     conn.create_function("segur_atom_time", 1, _atom_time, deterministic=True)
     conn.create_function("segur_row_path", 2, row_path, deterministic=True)
+    conn.create_function("segur_page", 2, page_path, deterministic=True)
 
 
 @hookimpl

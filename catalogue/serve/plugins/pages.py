@@ -15,11 +15,11 @@ import functools
 from pathlib import Path
 
 from datasette import Response, hookimpl
-from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup
 
 from catalogue.french import french_date, french_datetime, french_number
+from catalogue.pages import CANDIDATE, SOLUTION, entry_path
 from catalogue.serve.chart import (
     CHART_SQL,
     UNDATED_SQL,
@@ -32,8 +32,9 @@ from catalogue.serve.status import sync_status
 
 DATABASE = "catalogue"
 VIEW = "solutions_referencees"
-LOOKUP_QUERY = "mon_logiciel_est_il_reference"
+LOOKUP_PATH = "/verifier"
 FEED_QUERY = "flux_nouvelles_solutions"
+ENTITY_TABLES = {"solutions": SOLUTION, "candidates": CANDIDATE}
 HOME_TABLES = ("solutions_referencees", "solutions", "candidates", "changes", "runs")
 ROBOTS = Path(__file__).resolve().parent.parent / "robots.txt"
 
@@ -136,7 +137,7 @@ def extra_template_vars(template, database, table, request, datasette):
         segur = {
             "sync": status,
             "snapshot_id": snapshot.id,
-            "lookup_url": datasette.urls.table(DATABASE, LOOKUP_QUERY),
+            "lookup_url": datasette.urls.path(LOOKUP_PATH),
             "view_url": datasette.urls.table(DATABASE, VIEW),
             "feed_url": datasette.urls.table(DATABASE, FEED_QUERY, format="atom"),
             "chart_url": datasette.urls.path("/evolution"),
@@ -210,9 +211,12 @@ def _quote(text: str) -> str:
 def render_cell(value, column, table, database, datasette):
     if served_catalogue(datasette) is None or value in (None, ""):
         return None
-    if table == VIEW and column == "cle":
-        href = datasette.urls.row(database, "solutions", tilde_encode(str(value)))
-        return Markup('<a href="{}" title="{}">fiche</a>').format(href, value)
+    if column == "fiche" and table == VIEW:
+        href = datasette.urls.path(entry_path(SOLUTION, str(value)))
+        return Markup('<a href="{}">voir la fiche</a>').format(href)
+    if column == "page_id" and table in ENTITY_TABLES:
+        href = datasette.urls.path(entry_path(ENTITY_TABLES[table], str(value)))
+        return Markup('<a href="{}">voir la fiche</a>').format(href)
     if table is None and column == "fiche" and str(value).startswith("/"):
-        return Markup('<a href="{}">voir la fiche</a>').format(value)
+        return Markup('<a href="{}">voir la fiche</a>').format(datasette.urls.path(str(value)))
     return None

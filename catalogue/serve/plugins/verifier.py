@@ -1,3 +1,90 @@
-"""Datasette plugin: (being written)."""
+"""Datasette plugin: "Mon logiciel est-il référencé ?", answered in one sentence.
+
+* `/verifier?nom=…&version=…&dispositif=…`: the French page (the answer in
+  `#reponse`, then every entry found, linked to its page);
+* `/verifier.json?nom=…`: the same answer for scripts, as `catalogue.lookup.answer_json`
+  gives it: {"verdict", "message", "query", "matches", "total", "suggestions",
+  "other_dispositifs"}; each match's `url` is absolute.
+
+The answer comes from `catalogue.lookup`, as `segur check` gives it: one module
+decides. Close names are suggested from a `Suggester` built once per snapshot.
+"""
 
 from __future__ import annotations
+
+from datasette import Response, hookimpl
+from datasette.utils.asgi import NotFound
+
+from catalogue.lookup import LookupRefused, Suggester, answer_json, lookup
+from catalogue.serve.served import served_catalogue
+
+DATABASE = "catalogue"
+PAGE = "/verifier"
+PARAMETERS = ("nom", "version", "dispositif")
+
+
+@hookimpl
+def register_routes(datasette):
+    return [(r"^/verifier$", verifier_page), (r"^/verifier\.json$", verifier_json)]
+
+
+def _question(request) -> dict[str, str]:
+    return {name: (request.args.get(name) or "").strip() for name in PARAMETERS}
+
+
+async def _answer(datasette, question: dict[str, str]):
+    db = datasette.get_database(DATABASE)
+    snapshot = db.snapshot
+
+    def answer(conn):
+        return lookup(
+            conn,
+            question["nom"],
+            version=question["version"] or None,
+            dispositif=question["dispositif"] or None,
+            suggester=lambda: snapshot.memo("suggester", lambda: Suggester.from_connection(conn)),
+        )
+
+    return await db.execute_fn(answer)
+
+
+async def verifier_json(datasette, request):
+    if served_catalogue(datasette) is None:
+        raise NotFound("Page introuvable.")
+    question = _question(request)
+    if not question["nom"]:
+        return Response.json({"error": "paramètre « nom » manquant"}, status=400)
+    try:
+        answer = await _answer(datasette, question)
+    except LookupRefused as refused:
+        return Response.json({"error": str(refused)}, status=400)
+    # One absolute URL per request: building one per match costs more than the look-up.
+    root = str(datasette.absolute_url(request, str(datasette.urls.path("/"))))
+    body = answer_json(answer, url=lambda path: root + path.lstrip("/"))
+    return Response.json(body, headers={"Access-Control-Allow-Origin": "*"})
+
+
+async def verifier_page(datasette, request):
+    if served_catalogue(datasette) is None:
+        raise NotFound("Page introuvable.")
+    question = _question(request)
+    answer, refused, status = None, None, 200
+    if question["nom"]:
+        try:
+            answer = await _answer(datasette, question)
+        except LookupRefused as error:
+            refused, status = str(error), 400
+    context = {
+        "question": question,
+        "answer": answer,
+        "refused": refused,
+        "json_url": _json_url(datasette, request) if answer else None,
+        "ans_url": datasette.metadata("source_url"),
+    }
+    html = await datasette.render_template("segur_verifier.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+def _json_url(datasette, request) -> str:
+    query = request.query_string
+    return datasette.urls.path(f"{PAGE}.json") + (f"?{query}" if query else "")
