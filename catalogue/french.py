@@ -72,6 +72,14 @@ def paris_day(text: str | None) -> str | None:
     return None if moment is None else moment.astimezone(PARIS).date().isoformat()
 
 
+def no_break(text: str | None) -> str:
+    """French typography: no line break inside « » or before ? ! : ;."""
+    text = (text or "").replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    for mark in ("?", "!", ";", ":"):
+        text = text.replace(f" {mark}", f"\u00a0{mark}")
+    return text
+
+
 def french_number(value: int | None) -> str:
     """10031 -> "10 031" (narrow no-break space, as French typography wants)."""
     if value is None:

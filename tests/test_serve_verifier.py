@@ -44,7 +44,7 @@ def ask(datasette, name: str, version: str = "", **extra) -> dict:
 def answer_text(html: str) -> str:
     match = re.search(r'<p id="reponse"[^>]*>(.*?)</p>', html, re.S)
     assert match, html
-    return unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+    return unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("\u00a0", " ").strip()
 
 
 # ---------------------------------------------------------------- verdicts

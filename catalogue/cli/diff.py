@@ -50,7 +50,8 @@ def diff(db_path, run_id, since, output_format):
         segur diff --run 12 --format json
         segur diff --since 2024-06-01 --db data/segur.db
     """
-    from catalogue.diff import ReportError, parse_since, render_markdown, run_report, since_report
+    from catalogue.diff import ReportError, parse_since, run_report, since_report
+    from catalogue.report import render_markdown
     from catalogue.store import CatalogueError, open_existing_catalogue
 
     if run_id is not None and since is not None:

@@ -18,7 +18,7 @@ from datasette.utils.asgi import NotFound
 
 from catalogue import story
 from catalogue.pages import CANDIDATE, SOLUTION, entry_path
-from catalogue.serve.plugins.pages import DATABASE, _only_for_the_catalogue
+from catalogue.serve.plugins.pages import DATABASE, only_for_the_catalogue
 
 # When an entry has no page of its own recorded (older rows, test data), the page
 # links to the ANS list it belongs to.
@@ -134,7 +134,7 @@ def _candidates_list(dispositif: str | None) -> str:
     return ANS_CANDIDATES_MEDECINE_DE_VILLE
 
 
-@_only_for_the_catalogue
+@only_for_the_catalogue
 async def solution_page(datasette, request):
     db = datasette.get_database(DATABASE)
     row = await _one(
@@ -166,7 +166,7 @@ async def solution_page(datasette, request):
     )
 
 
-@_only_for_the_catalogue
+@only_for_the_catalogue
 async def candidature_page(datasette, request):
     db = datasette.get_database(DATABASE)
     row = await _one(

@@ -9,7 +9,8 @@ Available to anyone writing SQL on the public catalogue:
 * `segur_same_version(a, b)`: whether two spellings name one version ("V2", "2");
 * `segur_date(text)`: a French or ISO date ("15/06/2022", "1er juin 2022") to ISO;
 * `segur_atom_time(text)`: an ISO date or date-time as an RFC 3339 time (feeds);
-* `segur_row_path(table, key)`: the path of an entry's page on this server.
+* `segur_jour(text)`: the Paris day of an ISO date or date-time, in French
+  ("2025-06-02T23:30:00+00:00" -> "3 juin 2025"), NULL for what is no date.
 
 Magic parameter `:_segur_origin` is the server's origin ("https://host"), so that
 the feeds link back with absolute URLs.
@@ -18,9 +19,8 @@ the feeds link back with absolute URLs.
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 
-from catalogue.french import atom_timestamp
+from catalogue.french import atom_timestamp, french_date, paris_day
 from catalogue.pages import PREFIXES, entry_path
 from catalogue.serve.served import served_catalogue
 from catalogue.versions import same_version
@@ -47,6 +47,11 @@ def page_path(entity, page):
     return entry_path(entity, str(page))
 
 
+def french_day(text):
+    day = paris_day(str(text)) if text is not None else None
+    return french_date(day) if day else None
+
+
 def _atom_time(text):
     return None if text is None else atom_timestamp(str(text))
 
@@ -56,16 +61,11 @@ def prepare_connection(conn, database, datasette):
     if served_catalogue(datasette) is None:
         return
 
-    def row_path(table, key):
-        if table is None or key is None:
-            return None
-        return datasette.urls.row(database, str(table), tilde_encode(str(key)))
-
     conn.create_function("segur_compact", 1, _compact, deterministic=True)
     conn.create_function("segur_same_version", 2, _same_version, deterministic=True)
     conn.create_function("segur_date", 1, _date, deterministic=True)
     conn.create_function("segur_atom_time", 1, _atom_time, deterministic=True)
-    conn.create_function("segur_row_path", 2, row_path, deterministic=True)
+    conn.create_function("segur_jour", 1, french_day, deterministic=True)
     conn.create_function("segur_page", 2, page_path, deterministic=True)
 
 

@@ -18,7 +18,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup
 
-from catalogue.french import french_date, french_datetime, french_number
+from catalogue.french import french_date, french_datetime, french_number, no_break
 from catalogue.pages import CANDIDATE, SOLUTION, entry_path
 from catalogue.serve.chart import (
     CHART_SQL,
@@ -44,6 +44,7 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["nombre_fr"] = french_number
     env.filters["date_fr"] = french_date
     env.filters["moment_fr"] = french_datetime
+    env.filters["insecable"] = no_break
 
 
 @hookimpl
@@ -57,7 +58,7 @@ def register_routes(datasette):
     ]
 
 
-def _only_for_the_catalogue(page):
+def only_for_the_catalogue(page):
     @functools.wraps(page)
     async def checked(datasette, request):
         if served_catalogue(datasette) is None:
@@ -67,7 +68,7 @@ def _only_for_the_catalogue(page):
     return checked
 
 
-@_only_for_the_catalogue
+@only_for_the_catalogue
 async def robots_txt(datasette, request):
     return Response.text(ROBOTS.read_text(encoding="utf-8"))
 
@@ -85,7 +86,7 @@ async def _chart_series(datasette):
     return series
 
 
-@_only_for_the_catalogue
+@only_for_the_catalogue
 async def evolution_page(datasette, request):
     series, undated = await _chart_series(datasette)
     years, yearly_rows = yearly_table(series)
@@ -104,7 +105,7 @@ async def evolution_page(datasette, request):
     )
 
 
-@_only_for_the_catalogue
+@only_for_the_catalogue
 async def evolution_json(datasette, request):
     series, undated = await _chart_series(datasette)
     return Response.json(
