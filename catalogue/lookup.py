@@ -74,7 +74,7 @@ RANK_NAMES = {RANK_EXACT: "exact", RANK_START: "prefix", RANK_WORD: "word"}
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200  # characters typed; names are far shorter
-MAX_MATCHES = 100  # entries listed in one answer
+MAX_MATCHES = 50  # entries listed in one answer (more: "précisez le nom")
 MAX_NAMED = 5  # names quoted in one sentence
 MAX_SUGGESTIONS = 5
 MIN_WORD_TERM = 3
@@ -118,6 +118,7 @@ def name_terms(
 
 
 INDEXED = ((SOLUTION, "solutions", "reference_number"), (CANDIDATE, "candidates", "NULL"))
+WITHDRAWN = {"solutions": "status = 'removed'", "candidates": "removed_run IS NOT NULL"}
 
 
 def refresh_name_terms(db) -> None:
@@ -126,12 +127,14 @@ def refresh_name_terms(db) -> None:
     conn = getattr(db, "conn", db)
     conn.execute("DELETE FROM name_terms")
     for entity, table, number in INDEXED:
-        rows = conn.execute(f"SELECT key, editor, solution, {number} FROM [{table}]").fetchall()
+        rows = conn.execute(
+            f"SELECT key, editor, solution, {number}, {WITHDRAWN[table]} FROM [{table}]"
+        ).fetchall()
         conn.executemany(
-            "INSERT INTO name_terms (term, kind, entity, key) VALUES (?, ?, ?, ?)",
+            "INSERT INTO name_terms (term, kind, entity, key, withdrawn) VALUES (?, ?, ?, ?, ?)",
             (
-                (term, kind, entity, key)
-                for key, editor, solution, reference in rows
+                (term, kind, entity, key, int(bool(withdrawn)))
+                for key, editor, solution, reference, withdrawn in rows
                 for term, kind in name_terms(editor, solution, reference).items()
             ),
         )
@@ -149,11 +152,15 @@ class Match:
     row: dict[str, Any]
     replaced_by: list[str] = field(default_factory=list)  # referenced later versions
 
-    @property
-    def status(self) -> str:
+    status: str = field(init=False)  # STATUS_REFERENCED, STATUS_REMOVED, STATUS_CANDIDATE…
+
+    def __post_init__(self) -> None:
         if self.entity == SOLUTION:
-            return STATUS_REMOVED if self.row["status"] == "removed" else STATUS_REFERENCED
-        return STATUS_FORMER_CANDIDATE if self.row.get("removed_run") else STATUS_CANDIDATE
+            withdrawn = self.row["status"] == "removed"
+            self.status = STATUS_REMOVED if withdrawn else STATUS_REFERENCED
+        else:
+            withdrawn = bool(self.row.get("removed_run"))
+            self.status = STATUS_FORMER_CANDIDATE if withdrawn else STATUS_CANDIDATE
 
     @property
     def product(self) -> str:
@@ -232,23 +239,28 @@ def _candidature_details(row: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-# Ranked and cut in SQL, so that a short name matching thousands of entries costs
-# no more Python than one matching a few.
+# Ranked and cut from the index alone (rank, withdrawn, key), then only the kept
+# entries are read: a short name matching thousands of entries costs little more
+# than one matching a few.
 _MATCHES_SQL = """
 WITH hits AS (
-    SELECT key, min(CASE WHEN kind = 1 THEN 2 WHEN term = :q THEN 0 ELSE 1 END) AS rank
+    SELECT key,
+        min(CASE WHEN kind = 1 THEN 2 WHEN term = :q THEN 0 ELSE 1 END) AS rank,
+        max(withdrawn) AS withdrawn
     FROM name_terms
     WHERE term >= :q AND term < :q || '~' AND entity = :entity
     GROUP BY key
+), kept AS (
+    SELECT key, rank, count(*) OVER () AS total
+    FROM hits
+    ORDER BY rank, withdrawn, key
+    LIMIT :limit
 )
-SELECT hits.rank AS _rank, count(*) OVER () AS _total, t.*, r.started_at AS removed_at
-FROM hits
-JOIN [{table}] t ON t.key = hits.key
+SELECT kept.rank AS _rank, kept.total AS _total, t.*, r.started_at AS removed_at
+FROM kept
+JOIN [{table}] t ON t.key = kept.key
 LEFT JOIN runs r ON r.id = t.removed_run
-ORDER BY hits.rank, {withdrawn} IS NOT NULL, t.solution, t.editor, t.key
-LIMIT :limit
 """
-WITHDRAWN = {"solutions": "nullif(t.status, 'referenced')", "candidates": "t.removed_run"}
 
 
 def find_matches(conn: sqlite3.Connection, query: str) -> tuple[list[Match], int]:
@@ -256,13 +268,17 @@ def find_matches(conn: sqlite3.Connection, query: str) -> tuple[list[Match], int
     MAX_MATCHES), and how many there are in all."""
     matches, total = [], 0
     for entity, table, _ in INDEXED:
-        sql = _MATCHES_SQL.format(table=table, withdrawn=WITHDRAWN[table])
-        cursor = conn.execute(sql, {"q": query, "entity": entity, "limit": MAX_MATCHES})
+        cursor = conn.execute(
+            _MATCHES_SQL.format(table=table),
+            {"q": query, "entity": entity, "limit": MAX_MATCHES},
+        )
         columns = [description[0] for description in cursor.description]
+        table_total = 0  # every row carries the count of all the entries found
         for values in cursor:
             row = dict(zip(columns, values, strict=True))
-            total = row.pop("_total")
+            table_total = row.pop("_total")
             matches.append(Match(entity, row.pop("_rank"), row))
+        total += table_total
     _link_replacements(matches)
     return sorted(matches, key=Match.sort_key)[:MAX_MATCHES], total
 

@@ -220,7 +220,7 @@ def m004_public_catalogue(db: sqlite_utils.Database) -> None:
 # The look-up index: every form under which a name may be typed, as a prefix
 # ("the typed text starts at the beginning of a word"). Filled by
 # `catalogue.lookup.refresh_name_terms` after each run and in each snapshot.
-NAME_TERMS_COLUMNS = {"term": str, "kind": int, "entity": str, "key": str}
+NAME_TERMS_COLUMNS = {"term": str, "kind": int, "entity": str, "key": str, "withdrawn": int}
 
 
 @migrations()
@@ -231,7 +231,8 @@ def m005_pages_and_lookup(db: sqlite_utils.Database) -> None:
       (catalogue/pages.py), given once and never changed;
     * name_terms: the look-up index of catalogue/lookup.py (term is a compact
       form, kind 0 a whole name, 1 a name from one of its later words, 2 the
-      editor and solution names together), searched by prefix.
+      editor and solution names together; withdrawn 1 for a withdrawn solution or
+      a candidature no longer listed), searched by prefix.
     """
     from catalogue.lookup import refresh_name_terms
     from catalogue.pages import page_id
@@ -243,7 +244,8 @@ def m005_pages_and_lookup(db: sqlite_utils.Database) -> None:
             db[table].update(row["key"], {"page_id": page})
         db[table].create_index(["page_id"], unique=True)
     db["name_terms"].create(NAME_TERMS_COLUMNS)
-    db["name_terms"].create_index(["term"])
+    # Covering: a look-up reads the index alone, never the table.
+    db["name_terms"].create_index(["term", "entity", "kind", "key", "withdrawn"])
     refresh_name_terms(db)
     db.create_view("solutions_referencees", SOLUTIONS_REFERENCEES_VIEW, replace=True)
 

@@ -374,3 +374,13 @@ def test_cli_without_catalogue(tmp_path):
     result = run_check(tmp_path / "absent.db", "netsoins")
     assert result.exit_code == 2
     assert "catalogue introuvable" in result.output
+
+
+def test_a_long_answer_keeps_the_best_and_counts_all(conn, monkeypatch):
+    import catalogue.lookup
+
+    monkeypatch.setattr(catalogue.lookup, "MAX_MATCHES", 2)
+    answer = lookup(conn, "netsoins")
+    assert answer.total == 4  # two referenced versions, one withdrawn, one candidature
+    assert [m.status for m in answer.matches] == ["referenced", "referenced"]
+    assert answer.verdict == REFERENCED

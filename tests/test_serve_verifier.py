@@ -243,3 +243,9 @@ def test_home_puts_the_form_first_and_every_header_links_it(datasette):
         assert (
             '<a href="/verifier">Mon logiciel est-il référencé ?</a>' in get(datasette, path).text
         )
+
+
+def test_look_ups_never_fill_the_response_cache(datasette):
+    response = get(datasette, "/verifier.json?nom=hexalis")
+    assert response.headers["x-segur-cache"] == "bypass"
+    assert get(datasette, "/verifier?nom=hexalis").headers["x-segur-cache"] == "bypass"

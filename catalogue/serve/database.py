@@ -106,6 +106,11 @@ class SnapshotDatabase(Database):
 
         return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
 
+    def execute_inline(self, fn):
+        """`fn(connection)` on the event loop's own thread, for work of a millisecond
+        or so (the look-up): handing it to a SQL thread costs more than running it."""
+        return fn(self._connection_for(self.snapshot))
+
     async def execute_write_fn(self, fn, block=True):
         raise sqlite3.OperationalError("the public catalogue is read-only")
 

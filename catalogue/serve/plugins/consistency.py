@@ -5,9 +5,10 @@
 * each request is pinned to the snapshot current when it starts (context
   variable `PINNED`, read by `SnapshotDatabase`), and the snapshot's file is
   kept until the request ends: a page never mixes two runs;
-* successful GET responses are cached in memory under (snapshot id, scheme,
-  host, path, query) until the next swap; identical requests arriving while the
-  first is computed wait for it instead of computing it again;
+* successful GET responses, look-ups excepted, are cached in memory under
+  (snapshot id, scheme, host, path, query) until the next swap; identical
+  requests arriving while the first is computed wait for it instead of
+  computing it again;
 * every response says which snapshot it comes from (`x-segur-snapshot`) and
   whether it came from the cache (`x-segur-cache`);
 * Datasette pages that would show the server's file paths are not served.
@@ -27,6 +28,9 @@ from catalogue.serve.served import served_catalogue
 
 # Datasette introspection pages that reveal the snapshot's path on the server.
 HIDDEN_PATHS = frozenset({"/-/databases", "/-/databases.json", "/-/threads", "/-/threads.json"})
+# Answered in about a millisecond, and nearly every one asks another name: caching
+# them would only push the pages worth caching out of the cache.
+UNCACHED_PATHS = frozenset({"/verifier", "/verifier.json"})
 
 
 @hookimpl
@@ -61,7 +65,8 @@ class SnapshotServing:
         snapshot = served.pin()
         token = PINNED.set(snapshot)
         try:
-            if scope["method"] == "GET" and served.cache is not None:
+            cacheable = scope["method"] == "GET" and scope["path"] not in UNCACHED_PATHS
+            if cacheable and served.cache is not None:
                 await self._serve_cached(scope, receive, send, served, snapshot)
             else:
                 await self.app(scope, receive, _tagged(send, snapshot.id, b"bypass"))
