@@ -573,9 +573,11 @@ class Suggester:
             self._names[compact_key(name)].add(name)
             for size in (1, 2):
                 for start in range(len(words) - size + 1):
+                    if len(words[start]) < MIN_WORD_TERM:
+                        # "et soins" must not make "etsoins", one letter from "netsoins".
+                        continue
                     term = "".join(words[start : start + size])
-                    if len(term) >= MIN_WORD_TERM:
-                        self._names[term].add(name)
+                    self._names[term].add(name)
         self._by_length: dict[tuple[int, str], list[str]] = defaultdict(list)
         self._by_second: dict[tuple[int, str], list[str]] = defaultdict(list)
         for term in self._names:

@@ -384,3 +384,9 @@ def test_a_long_answer_keeps_the_best_and_counts_all(conn, monkeypatch):
     assert answer.total == 4  # two referenced versions, one withdrawn, one candidature
     assert [m.status for m in answer.matches] == ["referenced", "referenced"]
     assert answer.verdict == REFERENCED
+
+
+def test_suggestions_respect_word_starts_too():
+    suggester = Suggester(["MAISON & SOINS LOGICIELS", "Maison Soins DUI", "Kalisil"])
+    assert suggester.suggest("netsoins") == []
+    assert suggester.suggest("maisonsoisn") == ["Maison Soins DUI"]
