@@ -32,6 +32,7 @@ with close names suggested (typos, a missing, extra or swapped letter).
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import sqlite3
 from collections import defaultdict
@@ -42,6 +43,7 @@ from typing import Any
 from catalogue.french import french_date, paris_day
 from catalogue.history import dispositifs_compatible
 from catalogue.pages import CANDIDATE, SOLUTION, entry_path
+from catalogue.story import by_version, replacements
 from catalogue.versions import same_version, version_sort_key
 from scraper.normalize import clean_text, compact_key, fold, loose_key
 from scraper.vocabulary import resolve_dispositif
@@ -279,27 +281,37 @@ def find_matches(conn: sqlite3.Connection, query: str) -> tuple[list[Match], int
             table_total = row.pop("_total")
             matches.append(Match(entity, row.pop("_rank"), row))
         total += table_total
-    _link_replacements(matches)
+    _link_replacements(conn, matches)
     return sorted(matches, key=Match.sort_key)[:MAX_MATCHES], total
 
 
-def _link_replacements(matches: list[Match]) -> None:
-    """Each withdrawn version gets the later versions of its product still referenced."""
+_ADDED_CHANGES_SQL = """
+SELECT key, kind, replaces FROM changes
+WHERE entity = 'solution' AND kind = 'added' AND key IN (SELECT value FROM json_each(:keys))
+"""
+
+
+def _link_replacements(conn: sqlite3.Connection, matches: list[Match]) -> None:
+    """Each withdrawn version gets what replaced it, by the rule of its page
+    (`story.replacements`: the version added in its place, else the later
+    versions of its product still referenced)."""
+    if not any(match.status == STATUS_REMOVED for match in matches):
+        return
     by_product: dict[str, list[Match]] = defaultdict(list)
     for match in matches:
         if match.entity == SOLUTION:
             by_product[match.product].append(match)
+    keys = [m.row["key"] for versions in by_product.values() if len(versions) > 1 for m in versions]
+    added = [
+        dict(zip(("key", "kind", "replaces"), row, strict=True))
+        for row in conn.execute(_ADDED_CHANGES_SQL, {"keys": json.dumps(keys)})
+    ]
     for versions in by_product.values():
-        referenced = [m for m in versions if m.status == STATUS_REFERENCED]
+        rows = [m.row for m in versions]
         for match in versions:
-            if match.status != STATUS_REMOVED:
-                continue
-            mine = version_sort_key(match.row.get("version"))
-            match.replaced_by = [
-                m.row["version"]
-                for m in sorted(referenced, key=lambda m: version_sort_key(m.row.get("version")))
-                if version_sort_key(m.row.get("version")) > mine
-            ]
+            if match.status == STATUS_REMOVED:
+                replacing = replacements(match.row, rows, added)
+                match.replaced_by = [row["version"] for row in by_version(replacing)]
 
 
 # ---------------------------------------------------------------- the answer
