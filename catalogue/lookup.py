@@ -42,7 +42,7 @@ from typing import Any
 
 from catalogue.french import french_date, paris_day
 from catalogue.history import dispositifs_compatible
-from catalogue.pages import CANDIDATE, SOLUTION, entry_path
+from catalogue.pages import CANDIDATE, SOLUTION, TABLES, entry_path
 from catalogue.story import by_version, replacements
 from catalogue.versions import same_version, version_sort_key
 from scraper.normalize import clean_text, compact_key, fold, loose_key
@@ -119,7 +119,8 @@ def name_terms(
     return terms
 
 
-INDEXED = ((SOLUTION, "solutions", "reference_number"), (CANDIDATE, "candidates", "NULL"))
+# (entity, table, the column of its referencing number)
+INDEXED = ((SOLUTION, TABLES[SOLUTION], "reference_number"), (CANDIDATE, TABLES[CANDIDATE], "NULL"))
 WITHDRAWN = {"solutions": "status = 'removed'", "candidates": "removed_run IS NOT NULL"}
 
 

@@ -23,6 +23,7 @@ from scraper.normalize import loose_key
 SOLUTION = "solution"
 CANDIDATE = "candidate"
 PREFIXES = {SOLUTION: "/solution/", CANDIDATE: "/candidature/"}
+TABLES = {SOLUTION: "solutions", CANDIDATE: "candidates"}  # where each kind of entry lives
 MAX_SLUG_LENGTH = 60
 HASH_LENGTH = 8
 

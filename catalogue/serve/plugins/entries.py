@@ -22,9 +22,6 @@ from catalogue.serve.plugins.pages import DATABASE, only_for_the_catalogue
 
 # When an entry has no page of its own recorded (older rows, test data), the page
 # links to the ANS list it belongs to.
-ANS_SOLUTIONS_LIST = (
-    "https://industriels.esante.gouv.fr/segur-du-numerique-en-sante/solutions-referencees-segur"
-)
 ANS_CANDIDATES_MEDICO_SOCIAL = (
     "https://industriels.esante.gouv.fr/actualites/segur-du-numerique-en-sante-pour-le-medico-"
     "social-liste-des-editeurs-ms1-et-ms2-candidats-au"
@@ -159,7 +156,7 @@ async def solution_page(datasette, request):
         "origin": await _origin(db, changes),
         "timeline": story.solution_timeline(row, changes, first_run_id=await _first_run_id(db)),
         "source_url": story.text(row.get("source_url")),
-        "ans_list_url": ANS_SOLUTIONS_LIST,
+        "ans_list_url": datasette.metadata("source_url"),
     }
     return Response.html(
         await datasette.render_template("segur_solution.html", context, request=request)

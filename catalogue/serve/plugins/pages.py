@@ -19,7 +19,7 @@ from datasette.utils.asgi import NotFound
 from markupsafe import Markup
 
 from catalogue.french import french_date, french_datetime, french_number, no_break
-from catalogue.pages import CANDIDATE, SOLUTION, entry_path
+from catalogue.pages import SOLUTION, TABLES, entry_path
 from catalogue.serve.chart import (
     CHART_SQL,
     UNDATED_SQL,
@@ -34,7 +34,7 @@ DATABASE = "catalogue"
 VIEW = "solutions_referencees"
 LOOKUP_PATH = "/verifier"
 FEED_QUERY = "flux_nouvelles_solutions"
-ENTITY_TABLES = {"solutions": SOLUTION, "candidates": CANDIDATE}
+ENTITY_OF_TABLE = {table: entity for entity, table in TABLES.items()}
 HOME_TABLES = ("solutions_referencees", "solutions", "candidates", "changes", "runs")
 ROBOTS = Path(__file__).resolve().parent.parent / "robots.txt"
 
@@ -215,8 +215,8 @@ def render_cell(value, column, table, database, datasette):
     if column == "fiche" and table == VIEW:
         href = datasette.urls.path(entry_path(SOLUTION, str(value)))
         return Markup('<a href="{}">voir la fiche</a>').format(href)
-    if column == "page_id" and table in ENTITY_TABLES:
-        href = datasette.urls.path(entry_path(ENTITY_TABLES[table], str(value)))
+    if column == "page_id" and table in ENTITY_OF_TABLE:
+        href = datasette.urls.path(entry_path(ENTITY_OF_TABLE[table], str(value)))
         return Markup('<a href="{}">voir la fiche</a>').format(href)
     if table is None and column == "fiche" and str(value).startswith("/"):
         return Markup('<a href="{}">voir la fiche</a>').format(datasette.urls.path(str(value)))

@@ -19,8 +19,7 @@ from datasette.utils.asgi import NotFound
 
 from catalogue.diff import ReportError, run_report
 from catalogue.french import french_datetime, french_number, run_status
-from catalogue.history import CANDIDATE, SOLUTION
-from catalogue.pages import entry_path
+from catalogue.pages import TABLES, entry_path
 from catalogue.report import Document, render_html, report_document
 from catalogue.serve.plugins.pages import only_for_the_catalogue
 
@@ -33,7 +32,6 @@ RUN_COLUMNS = (
     "added, removed, changed, reappeared, candidates_added, candidates_removed, "
     "candidates_changed, candidates_reappeared"
 )
-ENTITY_TABLES = {SOLUTION: "solutions", CANDIDATE: "candidates"}
 
 
 @hookimpl
@@ -233,7 +231,7 @@ def _page_ids(
 ) -> dict[tuple[str, str], str]:
     """The page_id of each (entity, key) that has one."""
     found: dict[tuple[str, str], str] = {}
-    for entity, table in ENTITY_TABLES.items():
+    for entity, table in TABLES.items():
         keys = sorted(key for each, key in entries if each == entity)
         if not keys:
             continue

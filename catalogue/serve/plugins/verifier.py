@@ -13,10 +13,9 @@ decides. Close names are suggested from a `Suggester` built once per snapshot.
 from __future__ import annotations
 
 from datasette import Response, hookimpl
-from datasette.utils.asgi import NotFound
 
 from catalogue.lookup import LookupRefused, Suggester, answer_json, lookup
-from catalogue.serve.served import served_catalogue
+from catalogue.serve.plugins.pages import only_for_the_catalogue
 
 DATABASE = "catalogue"
 PAGE = "/verifier"
@@ -50,9 +49,8 @@ async def _answer(datasette, question: dict[str, str]):
     return db.execute_inline(answer)
 
 
+@only_for_the_catalogue
 async def verifier_json(datasette, request):
-    if served_catalogue(datasette) is None:
-        raise NotFound("Page introuvable.")
     question = _question(request)
     if not question["nom"]:
         return Response.json({"error": "paramètre « nom » manquant"}, status=400)
@@ -66,9 +64,8 @@ async def verifier_json(datasette, request):
     return Response.json(body, headers={"Access-Control-Allow-Origin": "*"})
 
 
+@only_for_the_catalogue
 async def verifier_page(datasette, request):
-    if served_catalogue(datasette) is None:
-        raise NotFound("Page introuvable.")
     question = _question(request)
     answer, refused, status = None, None, 200
     if question["nom"]:
