@@ -8,6 +8,7 @@ joined to `--base-url`, and may be overridden through the environment
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 PROJECT_URL = "https://github.com/segur-catalogue/segur-catalogue"
 USER_AGENT = f"segur-catalogue/0.1 (+{PROJECT_URL}; miroir public des listes Ségur)"
@@ -16,6 +17,36 @@ LISTING_PATH = os.environ.get(
     "SEGUR_LISTING_PATH", "/segur-du-numerique-en-sante/solutions-referencees-segur"
 )
 NEWS_PATH = os.environ.get("SEGUR_NEWS_PATH", "/actualites")
+
+
+class BadBaseUrl(ValueError):
+    """A site root that is not an http(s) URL of a host (one-line message)."""
+
+
+def check_base_url(base_url: str) -> str:
+    """`base_url` stripped, when it is an `http(s)://host[:port][/prefix]` URL.
+
+    Anything else (a bare word, `file:`, `ftp:`, a URL with credentials, a query
+    or a fragment) raises `BadBaseUrl`: the crawl would read nothing, or read
+    what it must not (local files)."""
+    text = base_url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise BadBaseUrl(f"not a URL: {base_url!r}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise BadBaseUrl(f"not an http(s) URL: {base_url!r}")
+    if not parts.hostname:
+        raise BadBaseUrl(f"no host in {base_url!r}")
+    if parts.username is not None or parts.password is not None:
+        raise BadBaseUrl(f"credentials are not allowed in the base URL: {parts.hostname}")
+    if parts.query or parts.fragment:
+        raise BadBaseUrl(f"the base URL takes no query or fragment: {base_url!r}")
+    if port == 0:
+        raise BadBaseUrl(f"port 0 in {base_url!r}")
+    return text
+
 
 # Seconds a `Retry-After` may ask us to wait before we give the page up instead.
 MAX_RETRY_AFTER = 120

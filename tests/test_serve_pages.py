@@ -383,6 +383,7 @@ def test_the_catalogue_is_read_only(datasette):
     plugins = {plugin["name"] for plugin in get(datasette, "/-/plugins.json").json()}
     assert plugins == {
         "datasette-atom",
+        "catalogue.serve.plugins.guard",
         "catalogue.serve.plugins.consistency",
         "catalogue.serve.plugins.functions",
         "catalogue.serve.plugins.pages",

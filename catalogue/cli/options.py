@@ -20,12 +20,22 @@ def db_option(default: str = DEFAULT_DB):
     )
 
 
+def _checked_base_url(ctx, param, value: str) -> str:
+    from scraper.settings import BadBaseUrl, check_base_url
+
+    try:
+        return check_base_url(value)
+    except BadBaseUrl as error:
+        raise click.BadParameter(str(error)) from None
+
+
 base_url_option = click.option(
     "--base-url",
     default=DEFAULT_BASE_URL,
     show_default=True,
     envvar="SEGUR_BASE_URL",
-    help="Root of the ANS site (or of a replica) to crawl.",
+    callback=_checked_base_url,
+    help="Root of the ANS site (or of a replica) to crawl: http(s)://host[/prefix].",
 )
 
 delay_option = click.option(

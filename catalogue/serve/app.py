@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import socket
+import sqlite3
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
@@ -33,6 +36,9 @@ SETTINGS = HERE / "settings.json"
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 STATIC_ROUTE = "segur-static"
+# Seconds requests in flight get to finish once SIGTERM or Ctrl-C arrived.
+GRACEFUL_STOP_SECONDS = 5
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class ServeError(Exception):
@@ -79,6 +85,9 @@ def build_datasette(
     `served_catalogue(datasette).refresh()`).
     """
     register_plugins()
+    # Datasette turns these on at import: every hostile query refused by a SQL
+    # function of the catalogue would then print a traceback in the log.
+    sqlite3.enable_callback_tracebacks(False)
     served = ServedCatalogue(
         db_path, poll_seconds=poll_seconds, cache=ResponseCache() if response_cache else None
     )
@@ -126,6 +135,28 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+@contextmanager
+def graceful_stop_on_signals(server: uvicorn.Server):
+    """SIGTERM and SIGINT stop `server` gracefully, and do nothing more.
+
+    uvicorn handles both while it serves, then restores the handlers it found
+    and raises the signal again. With the default handlers that second SIGTERM
+    would kill the process before the snapshots are deleted (status 143); the
+    handlers installed here only ask the server to stop (which also covers a
+    signal arriving before uvicorn listens), and the caller cleans up.
+    """
+
+    def stop(signum, frame) -> None:
+        server.should_exit = True
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def serve(
     db_path: str | Path,
     *,
@@ -136,7 +167,8 @@ def serve(
     access_log: bool = True,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM). `on_ready` receives the URL."""
+    """Serve until SIGTERM or Ctrl-C, then finish the requests in flight, delete the
+    snapshots and return. `on_ready` receives the URL."""
     sock = bind_socket(host, port)
     try:
         datasette = build_datasette(
@@ -153,6 +185,7 @@ def serve(
             log_level="info" if access_log else "warning",
             access_log=access_log,
             lifespan="on",
+            timeout_graceful_shutdown=GRACEFUL_STOP_SECONDS,
         )
         server = uvicorn.Server(config)
 
@@ -162,7 +195,8 @@ def serve(
                 on_ready(url)
             await server.serve(sockets=[sock])
 
-        asyncio.run(run())
+        with graceful_stop_on_signals(server):
+            asyncio.run(run())
     finally:
         close_datasette(datasette)
         sock.close()

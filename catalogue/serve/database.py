@@ -8,6 +8,10 @@ is chosen per request instead: the snapshot pinned in the context variable
 `PINNED` when the request began (see plugins/consistency.py), else the current
 one. Connections are kept per thread and per snapshot file, and those to
 snapshots no longer in use are closed.
+
+Every query runs under the limits of catalogue/serve/limits.py (a deadline and
+a result budget), and queries of requests carrying their own SQL run on the
+threads of the custom-SQL lane (catalogue/serve/lane.py), never on Datasette's.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pathlib import Path
 from datasette.database import Database
 from datasette.inspect import inspect_hash
 
+from catalogue.serve.lane import CUSTOM_SQL, SqlLane
+from catalogue.serve.limits import query_budget
 from catalogue.serve.served import ServedCatalogue
 from catalogue.serve.snapshots import Snapshot, sqlite_uri
 
@@ -42,6 +48,8 @@ class SnapshotDatabase(Database):
         self._open_connections: list[sqlite3.Connection] = []
         self._open_lock = threading.Lock()
         super().__init__(ds, path=None, is_mutable=False)
+        self.time_limit_seconds = ds.setting("sql_time_limit_ms") / 1000
+        self.custom_sql = SqlLane(self.time_limit_seconds)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -98,18 +106,29 @@ class SnapshotDatabase(Database):
 
     async def execute_fn(self, fn):
         snapshot = self.snapshot
-        if self.ds.executor is None:
-            return fn(self._connection_for(snapshot))
+        executor = self.custom_sql.executor if CUSTOM_SQL.get() else self.ds.executor
 
-        def in_thread():
-            return fn(self._connection_for(snapshot))
+        def bounded():
+            conn = self._connection_for(snapshot)
+            with query_budget(conn, self.time_limit_seconds):
+                return fn(conn)
 
-        return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+        if executor is None:
+            return bounded()
+        return await asyncio.get_running_loop().run_in_executor(executor, bounded)
 
     def execute_inline(self, fn):
         """`fn(connection)` on the event loop's own thread, for work of a millisecond
-        or so (the look-up): handing it to a SQL thread costs more than running it."""
-        return fn(self._connection_for(self.snapshot))
+        or so (the look-up): handing it to a SQL thread costs more than running it.
+        No deadline (the look-up's queries are bounded by construction), but the
+        result budget holds."""
+        conn = self._connection_for(self.snapshot)
+        with query_budget(conn, None):
+            return fn(conn)
+
+    async def attached_databases(self):
+        # A snapshot has none, and PRAGMA database_list (refused) would tell its path.
+        return []
 
     async def execute_write_fn(self, fn, block=True):
         raise sqlite3.OperationalError("the public catalogue is read-only")
@@ -140,6 +159,7 @@ class SnapshotDatabase(Database):
         return counts
 
     def close(self) -> None:
+        self.custom_sql.close()
         with self._open_lock:
             connections, self._open_connections = self._open_connections, []
         for conn in connections:

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from datasette.plugins import pm
 
-from catalogue.serve.plugins import consistency, entries, functions, pages, runs, verifier
+from catalogue.serve.plugins import (
+    consistency,
+    entries,
+    functions,
+    guard,
+    pages,
+    runs,
+    verifier,
+)
 
-PLUGINS = (consistency, functions, pages, verifier, entries, runs)
+PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs)
 
 
 def register_plugins() -> None:

@@ -10,8 +10,7 @@
   requests arriving while the first is computed wait for it instead of
   computing it again;
 * every response says which snapshot it comes from (`x-segur-snapshot`) and
-  whether it came from the cache (`x-segur-cache`);
-* Datasette pages that would show the server's file paths are not served.
+  whether it came from the cache (`x-segur-cache`).
 
 `startup` starts the thread that polls the source for a new sync.
 """
@@ -26,8 +25,6 @@ from catalogue.serve.cache import CachedResponse
 from catalogue.serve.database import PINNED
 from catalogue.serve.served import served_catalogue
 
-# Datasette introspection pages that reveal the snapshot's path on the server.
-HIDDEN_PATHS = frozenset({"/-/databases", "/-/databases.json", "/-/threads", "/-/threads.json"})
 # Answered in about a millisecond, and nearly every one asks another name: caching
 # them would only push the pages worth caching out of the cache.
 UNCACHED_PATHS = frozenset({"/verifier", "/verifier.json"})
@@ -58,9 +55,6 @@ class SnapshotServing:
         served = served_catalogue(self.datasette)
         if scope["type"] != "http" or served is None:
             await self.app(scope, receive, send)
-            return
-        if scope["path"] in HIDDEN_PATHS:
-            await _not_found(send)
             return
         snapshot = served.pin()
         token = PINNED.set(snapshot)
@@ -164,15 +158,3 @@ async def _replay(send, cached: CachedResponse, snapshot_id: str) -> None:
         {"type": "http.response.start", "status": cached.status, "headers": list(cached.headers)}
     )
     await send({"type": "http.response.body", "body": cached.body})
-
-
-async def _not_found(send) -> None:
-    body = b"Page introuvable."
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 404,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

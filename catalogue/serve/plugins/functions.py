@@ -1,4 +1,6 @@
-"""Datasette plugin: the SQL functions and magic parameter the canned queries use.
+"""Datasette plugin: the SQL functions and magic parameter the canned queries use,
+and the limits every connection of the public server works under
+(catalogue/serve/limits.py).
 
 Available to anyone writing SQL on the public catalogue:
 
@@ -12,6 +14,8 @@ Available to anyone writing SQL on the public catalogue:
 * `segur_jour(text)`: the Paris day of an ISO date or date-time, in French
   ("2025-06-02T23:30:00+00:00" -> "3 juin 2025"), NULL for what is no date.
 
+Each function refuses arguments longer than `MAX_FUNCTION_INPUT` characters.
+
 Magic parameter `:_segur_origin` is the server's origin ("https://host"), so that
 the feeds link back with absolute URLs.
 """
@@ -22,6 +26,7 @@ from datasette import hookimpl
 
 from catalogue.french import atom_timestamp, french_date, paris_day
 from catalogue.pages import PREFIXES, entry_path
+from catalogue.serve.limits import bound_connection, bounded_function
 from catalogue.serve.served import served_catalogue
 from catalogue.versions import same_version
 from scraper.normalize import compact_key, parse_date
@@ -56,17 +61,24 @@ def _atom_time(text):
     return None if text is None else atom_timestamp(str(text))
 
 
+FUNCTIONS = (
+    ("segur_compact", 1, _compact),
+    ("segur_same_version", 2, _same_version),
+    ("segur_date", 1, _date),
+    ("segur_atom_time", 1, _atom_time),
+    ("segur_jour", 1, french_day),
+    ("segur_page", 2, page_path),
+)
+
+
 @hookimpl
 def prepare_connection(conn, database, datasette):
     if served_catalogue(datasette) is None:
         return
 
-    conn.create_function("segur_compact", 1, _compact, deterministic=True)
-    conn.create_function("segur_same_version", 2, _same_version, deterministic=True)
-    conn.create_function("segur_date", 1, _date, deterministic=True)
-    conn.create_function("segur_atom_time", 1, _atom_time, deterministic=True)
-    conn.create_function("segur_jour", 1, french_day, deterministic=True)
-    conn.create_function("segur_page", 2, page_path, deterministic=True)
+    bound_connection(conn)
+    for name, arity, function in FUNCTIONS:
+        conn.create_function(name, arity, bounded_function(function), deterministic=True)
 
 
 @hookimpl

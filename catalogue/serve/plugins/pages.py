@@ -27,6 +27,7 @@ from catalogue.serve.chart import (
     render_svg,
     yearly_table,
 )
+from catalogue.serve.limits import french_sql_error
 from catalogue.serve.served import served_catalogue
 from catalogue.serve.status import sync_status
 
@@ -45,6 +46,7 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["date_fr"] = french_date
     env.filters["moment_fr"] = french_datetime
     env.filters["insecable"] = no_break
+    env.filters["erreur_sql"] = french_sql_error
 
 
 @hookimpl
