@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import traceback
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -40,6 +41,22 @@ def _thread_connections() -> dict[str, sqlite3.Connection]:
     if connections is None:
         connections = _thread_state.connections = {}
     return connections
+
+
+def release_frames(error: BaseException) -> None:
+    """Free what the frames of a failed query hold, on the thread that ran it.
+
+    The exception travels to the event loop inside a future, its traceback
+    keeping the query's cursor alive. Freed there, the cursor resets its
+    statement, which waits for the connection's mutex: if the SQL thread is
+    already running its next query on that connection, the whole event loop
+    waits for that query to finish (a second, for every visitor).
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
 
 
 class SnapshotDatabase(Database):
@@ -110,8 +127,12 @@ class SnapshotDatabase(Database):
 
         def bounded():
             conn = self._connection_for(snapshot)
-            with query_budget(conn, self.time_limit_seconds):
-                return fn(conn)
+            try:
+                with query_budget(conn, self.time_limit_seconds):
+                    return fn(conn)
+            except BaseException as error:
+                release_frames(error)
+                raise
 
         if executor is None:
             return bounded()
