@@ -1,7 +1,7 @@
 """Benchmark: honest visitors while others abuse custom SQL, on a 10,000-solution catalogue.
 
-    python benchmarks/bench_abuse.py                    # this checkout's `segur serve`
-    python benchmarks/bench_abuse.py --source ../old    # another checkout (before/after)
+    python benchmarks/bench_abuse.py                            # this checkout's server
+    python benchmarks/bench_abuse.py --segur ../old/.venv/bin/segur   # another version
 
 One `segur serve` (as deployed: snapshot, response cache) on 127.0.0.1, then:
 
@@ -209,14 +209,12 @@ def oversized_request(url: str, watch: MemoryWatch) -> dict:
     }
 
 
-def run(db: Path, source: Path, seconds: float, abuse_seconds: float) -> dict:
+def run(db: Path, segur: Path, seconds: float, abuse_seconds: float) -> dict:
     names = lookup_names(db)
     half = len(names) // 2
-    command = [sys.executable, "-m", "catalogue.cli", "serve", "--db", str(db), "-q"]
     port = free_port()
-    env_path = os.environ.get("PYTHONPATH", "")
-    os.environ["PYTHONPATH"] = f"{source}{os.pathsep}{env_path}" if env_path else str(source)
-    server = Server("segur serve", [*command, "--port", str(port)], port)
+    command = [str(segur), "serve", "--db", str(db), "-q", "--port", str(port)]
+    server = Server("segur serve", command, port)
     try:
         with MemoryWatch(server.process.pid) as watch:
             asyncio.run(honest_client(server.url, lookups(names[-50:]), 2.0))  # warm-up
@@ -227,9 +225,8 @@ def run(db: Path, source: Path, seconds: float, abuse_seconds: float) -> dict:
             peak_mb = round(watch.peak_kb / 1024, 1)
     finally:
         server.stop()
-        os.environ["PYTHONPATH"] = env_path
     return {
-        "source": str(source),
+        "segur": str(segur),
         "idle_rss_mb": idle_mb,
         "oversized_request": oversized,
         "baseline_lookup": baseline,
@@ -256,7 +253,12 @@ def verdicts(result: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, help="catalogue to use (built when missing)")
-    parser.add_argument("--source", type=Path, default=ROOT, help="checkout whose server runs")
+    parser.add_argument(
+        "--segur",
+        type=Path,
+        default=Path(sys.executable).with_name("segur"),
+        help="the `segur` program to measure (another checkout's, to compare versions)",
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="baseline duration")
     parser.add_argument("--abuse-seconds", type=float, default=20.0)
     args = parser.parse_args()
@@ -265,7 +267,7 @@ def main() -> None:
         if not db.exists():
             print(f"building a {SCALE:,}-solution catalogue in {db} ...", flush=True)
             build_catalogue(db, SCALE)
-        result = run(db, args.source.resolve(), args.seconds, args.abuse_seconds)
+        result = run(db, args.segur.absolute(), args.seconds, args.abuse_seconds)
     result["load_average"] = os.getloadavg()
     print(json.dumps(result, indent=2, ensure_ascii=False))
     for line in verdicts(result):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,11 @@ from pathlib import Path
 # Exit code for "another sync holds the lock" (EX_TEMPFAIL from sysexits.h):
 # try again later, nothing is wrong with the input.
 EXIT_LOCK_HELD = 75
+# Seconds a sync waits for the lock: readers take it for a few milliseconds to
+# tell a run left `running` by a dead process from one under way
+# (`lock_if_free`), and a sync starting at that moment must not be refused.
+SYNC_LOCK_WAIT = 3.0
+_RETRY_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -63,17 +69,16 @@ def lock_file_for(db_path: str | Path) -> Path:
 
 
 @contextmanager
-def sync_lock(db_path: str | Path) -> Iterator[Holder]:
-    """Hold the sync lock of the catalogue at `db_path`, or raise `LockHeld` at once."""
+def sync_lock(db_path: str | Path, wait: float = 0.0) -> Iterator[Holder]:
+    """Hold the sync lock of the catalogue at `db_path`; raise `LockHeld` when
+    another process still holds it after `wait` seconds."""
     lock_file = lock_file_for(db_path)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     # os.open gives a non-inheritable descriptor: a child process never keeps it alive.
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockHeld(lock_file, _read_holder(fd)) from None
+        if not _try_lock(fd, wait):
+            raise LockHeld(lock_file, _read_holder(fd))
         holder = Holder(pid=os.getpid(), started_at=datetime.now(UTC).isoformat(timespec="seconds"))
         _write_holder(fd, holder)
         try:
@@ -83,6 +88,44 @@ def sync_lock(db_path: str | Path) -> Iterator[Holder]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def lock_if_free(db_path: str | Path) -> Iterator[bool]:
+    """Hold the sync lock for a short look at the catalogue, if no sync holds it.
+
+    Yields True while holding it: no sync is under way, so a run still marked
+    `running` was left by a process that is gone. Yields False when a sync
+    holds it, or when the lock file cannot be opened (a reader without write
+    access to the folder): nothing can then be concluded. Never waits.
+    """
+    lock_file = lock_file_for(db_path)
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield False
+        return
+    try:
+        held = _try_lock(fd, 0.0)
+        try:
+            yield held
+        finally:
+            if held:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _try_lock(fd: int, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_RETRY_SECONDS)
 
 
 def _write_holder(fd: int, holder: Holder) -> None:

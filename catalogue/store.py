@@ -60,6 +60,9 @@ FAILED = "failed"
 RESULT_STATUSES = (COMPLETE, PARTIAL, FAILED)
 
 INTERRUPTED_REASON = "Synchronisation interrompue."
+ABANDONED_REASON = (
+    "Synchronisation interrompue : le processus qui la menait s'est arrêté avant la fin."
+)
 
 # A complete run may remove at most this share of the referenced solutions...
 MASS_REMOVAL_SHARE = 0.5
@@ -105,15 +108,29 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def fail_abandoned_runs(db: sqlite_utils.Database, *, now: str | None = None) -> list[int]:
+    """Mark failed every run still `running`, and return their ids.
+
+    Call it only while holding the sync lock: no sync is then under way, so a
+    `running` run was left by a process that was killed and can never finish.
+    """
+    if "runs" not in db.table_names():
+        return []
+    with db.atomic():
+        ids = [row[0] for row in db.execute("SELECT id FROM runs WHERE status = ?", [RUNNING])]
+        db.execute(
+            "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE status = ?",
+            [FAILED, ABANDONED_REASON, now or utc_now(), RUNNING],
+        )
+    return ids
+
+
 def start_run(db: sqlite_utils.Database, base_url: str, *, now: str | None = None) -> int:
     """Insert a `running` run and return its id. A run still `running` (its
     process was killed) is first marked failed: it can no longer finish."""
     now = now or utc_now()
     with db.atomic():
-        db.execute(
-            "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE status = ?",
-            [FAILED, INTERRUPTED_REASON, now, RUNNING],
-        )
+        fail_abandoned_runs(db, now=now)
         return (
             db["runs"].insert({"started_at": now, "status": RUNNING, "base_url": base_url}).last_pk
         )

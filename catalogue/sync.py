@@ -1,14 +1,24 @@
-"""One sync: take the lock, crawl the site, store the run in one transaction."""
+"""One sync: take the lock, crawl the site, store the run in one transaction.
+
+Also what keeps a sync from being lost or orphaned: `recover_interrupted_runs`
+records as failed a run left `running` by a killed process, and
+`die_with_supervisor` stops a sync whose scheduler is gone.
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
-from contextlib import contextmanager
+import threading
+from contextlib import closing, contextmanager
+from pathlib import Path
 
-from catalogue.lock import sync_lock
+import sqlite_utils
+
+from catalogue.lock import SYNC_LOCK_WAIT, LockHeld, sync_lock
 from catalogue.schema import open_db
-from catalogue.store import RunSummary, fail_run, record_run, start_run
+from catalogue.store import RunSummary, fail_abandoned_runs, fail_run, record_run, start_run
 
 INTERRUPTED = "Synchronisation interrompue avant la fin."
 
@@ -37,7 +47,7 @@ def run_sync(
     signal is stored as a failed run: entries stay as they were.
     """
     try:
-        with sync_lock(db_path):
+        with sync_lock(db_path, wait=SYNC_LOCK_WAIT):
             return crawl_and_store(db_path, base_url, delay, timeout, retries, progress)
     except OSError as error:  # only the lock file's: crawl_and_store converts its own
         raise StorageError(str(error)) from error
@@ -86,3 +96,49 @@ def fail_run_quietly(db, run_id: int, reason: str) -> None:
         fail_run(db, run_id, reason)
     except sqlite3.Error:
         pass  # the disk may be what failed; the next start_run closes the run
+
+
+def recover_interrupted_runs(db_path: str | Path) -> list[int]:
+    """Record as failed the runs a killed sync left `running`; their ids.
+
+    Nothing is done while a sync holds the lock (its run is under way) or when
+    there is no catalogue yet. Raises `sqlite3.Error` or `OSError` when the
+    catalogue cannot be written.
+    """
+    if not Path(db_path).is_file():
+        return []
+    try:
+        with sync_lock(db_path), closing(sqlite3.connect(db_path, timeout=10)) as conn:
+            return fail_abandoned_runs(sqlite_utils.Database(conn))
+    except LockHeld:
+        return []
+
+
+SUPERVISOR_ENV = "SEGUR_SUPERVISOR_PID"
+SUPERVISOR_POLL_SECONDS = 0.5
+
+
+def die_with_supervisor(supervisor_pid: int) -> None:
+    """SIGTERM this process as soon as `supervisor_pid` is no longer its parent.
+
+    The scheduler runs each sync as a child and bounds it in time; if the
+    scheduler is killed (OOM killer, `kill -9`, a cgroup stop), the child is
+    handed to another parent and would crawl on alone, without its time limit.
+    It notices within half a second and stops as on SIGTERM: the run is
+    recorded as failed and the catalogue stays as it was.
+    """
+    if os.getppid() != supervisor_pid:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+
+    def watch() -> None:
+        while os.getppid() == supervisor_pid:
+            threading.Event().wait(SUPERVISOR_POLL_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="segur-supervisor-watch", daemon=True).start()
+
+
+def supervisor_from_environment() -> int | None:
+    value = os.environ.get(SUPERVISOR_ENV, "")
+    return int(value) if value.isdigit() else None

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from catalogue.lock import EXIT_LOCK_HELD
+from catalogue.sync import SUPERVISOR_ENV
 from schedules import SEGUR
 from schedules.report import ReportError, write_report
 from schedules.runs import RunRow, latest_run_after, latest_run_id
@@ -78,6 +79,10 @@ class SyncRunner:
         self._child: subprocess.Popen | None = None
         self._interrupted: subprocess.Popen | None = None  # the child `stop` signalled
         self._stopping = False
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     @property
     def child_pid(self) -> int | None:
@@ -143,7 +148,13 @@ class SyncRunner:
             return None
 
     def _spawn(self) -> subprocess.Popen:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONIOENCODING": "utf-8",
+            # The sync stops by itself if this process dies (catalogue.sync.die_with_supervisor).
+            SUPERVISOR_ENV: str(os.getpid()),
+        }
         return subprocess.Popen(
             self.settings.command(),
             stdin=subprocess.DEVNULL,

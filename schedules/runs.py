@@ -1,7 +1,8 @@
 """What the scheduler reads from the catalogue's `runs` table (read-only).
 
-The scheduler never writes the catalogue: the sync subprocess does. It only
-asks which run a sync produced and when the last complete run finished.
+The scheduler writes nothing here: the sync subprocess does (and, at start,
+`catalogue.sync.recover_interrupted_runs`). It only asks which run a sync
+produced, how the latest run ended and when the last complete run finished.
 """
 
 from __future__ import annotations
@@ -72,9 +73,21 @@ def last_complete_run_finished(db_path: Path) -> datetime | None:
     return _parse_timestamp(row["finished_at"]) if row else None
 
 
-def needs_catch_up(last_complete: datetime | None, now: datetime) -> bool:
-    """True when there is no complete run or the last one finished over a day before `now`."""
-    return last_complete is None or now - last_complete > CATCH_UP_AFTER
+def latest_run_status(db_path: Path) -> str | None:
+    """Status of the newest run (None when there is none)."""
+    row = _query(db_path, "SELECT status FROM runs ORDER BY id DESC LIMIT 1")
+    return row["status"] if row else None
+
+
+def needs_catch_up(
+    last_complete: datetime | None, now: datetime, latest_status: str | None = "complete"
+) -> bool:
+    """True when there is no complete run, when the last one finished over a day
+    before `now`, or when the latest run did not complete (failed, partial, or
+    interrupted: that night's list was not read)."""
+    if last_complete is None or now - last_complete > CATCH_UP_AFTER:
+        return True
+    return latest_status not in (None, "complete")
 
 
 def _parse_timestamp(text: str) -> datetime | None:

@@ -9,6 +9,12 @@ One job, `segur-sync`, on a daily cron trigger. Its options are explicit:
   say); later than that it waits for the next night rather than crawl the ANS
   site in office hours.
 
+At start, a run a killed sync left `running` is recorded as failed, and a
+catch-up sync runs at once when the catalogue is behind (no complete run in the
+last day, or the latest run did not complete). A catch-up refused because
+another sync holds the lock is tried again `CATCH_UP_RETRY_SECONDS` later, as
+long as it is still needed.
+
 The scheduler runs in a background thread; the main thread only waits for
 SIGTERM or Ctrl-C, then stops the running sync and shuts the scheduler down.
 """
@@ -19,7 +25,8 @@ import logging
 import signal
 import sqlite3
 import time
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -34,36 +41,94 @@ from apscheduler.events import (
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.date import DateTrigger
 
+from catalogue.lock import EXIT_LOCK_HELD
+from catalogue.sync import recover_interrupted_runs
 from schedules.job import SyncRunner, SyncSettings
 from schedules.logs import configure_logging
-from schedules.runs import last_complete_run_finished, needs_catch_up
+from schedules.runs import last_complete_run_finished, latest_run_status, needs_catch_up
 from schedules.timing import daily_trigger, describe, dst_hazards
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "segur-sync"
+CATCH_UP_JOB_ID = "segur-catch-up"
+CATCH_UP_RETRY_SECONDS = 600.0
 MISFIRE_GRACE_TIME = 3 * 3600
 JOB_OPTIONS = {"misfire_grace_time": MISFIRE_GRACE_TIME, "coalesce": True, "max_instances": 1}
 STOP_POLL_SECONDS = 0.2
 
 
 def build_scheduler(
-    runner: SyncRunner, trigger: BaseTrigger, timezone: ZoneInfo, run_now: bool = False
+    runner: SyncRunner,
+    trigger: BaseTrigger,
+    timezone: ZoneInfo,
+    run_now: bool = False,
+    still_behind: Callable[[], bool] = lambda: True,
+    retry_seconds: float = CATCH_UP_RETRY_SECONDS,
 ) -> BackgroundScheduler:
-    """A scheduler (not started) with the sync job; `run_now` adds an immediate catch-up run."""
+    """A scheduler (not started) with the nightly sync job; `run_now` adds a
+    catch-up sync at once, retried while the lock refuses it and `still_behind()`."""
     scheduler = BackgroundScheduler(
         timezone=timezone, executors={"default": ThreadPoolExecutor(max_workers=1)}
     )
-    first_run = {"next_run_time": datetime.now(timezone)} if run_now else {}
-    scheduler.add_job(
-        runner.run_once, trigger, id=JOB_ID, name="segur sync", **JOB_OPTIONS, **first_run
-    )
+    scheduler.add_job(runner.run_once, trigger, id=JOB_ID, name="segur sync", **JOB_OPTIONS)
+    if run_now:
+        catch_up = CatchUp(scheduler, runner, still_behind, retry_seconds)
+        catch_up.schedule(datetime.now(timezone))
     scheduler.add_listener(
         partial(_log_job_event, trigger),
         EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES,
     )
     return scheduler
+
+
+class CatchUp:
+    """The sync run at start because the catalogue is behind.
+
+    When another sync holds the lock (a sync started by hand, say), the
+    catch-up is not dropped: it is tried again `retry_seconds` later, unless
+    that other sync has caught up meanwhile (`still_behind()` is False).
+    """
+
+    def __init__(
+        self,
+        scheduler: BackgroundScheduler,
+        runner: SyncRunner,
+        still_behind: Callable[[], bool],
+        retry_seconds: float,
+    ):
+        self.scheduler = scheduler
+        self.runner = runner
+        self.still_behind = still_behind
+        self.retry_seconds = retry_seconds
+
+    def schedule(self, when: datetime, retry: bool = False) -> None:
+        self.scheduler.add_job(
+            self.retry if retry else self.run,
+            DateTrigger(when),
+            id=CATCH_UP_JOB_ID,
+            name="segur sync (catch-up)",
+            replace_existing=True,
+            **JOB_OPTIONS,
+        )
+
+    def run(self):
+        outcome = self.runner.run_once()
+        if outcome is not None and outcome.exit_code == EXIT_LOCK_HELD:
+            if self.runner.stopping:
+                return outcome
+            when = datetime.now(self.scheduler.timezone) + timedelta(seconds=self.retry_seconds)
+            log.info("catch-up refused by the lock: trying again %s", describe(when))
+            self.schedule(when, retry=True)
+        return outcome
+
+    def retry(self):
+        if not self.still_behind():
+            log.info("catch-up no longer needed: another sync brought the catalogue up to date")
+            return None
+        return self.run()
 
 
 def _log_job_event(trigger: BaseTrigger, event: JobEvent) -> None:
@@ -159,25 +224,51 @@ def run_nightly(
         log_file,
     )
     _warn_about_dst(at, timezone)
+    _recover_interrupted_runs(settings)
     run_now = catch_up and _catch_up_is_due(settings)
     runner = SyncRunner(settings)
-    scheduler = build_scheduler(runner, trigger, timezone, run_now=run_now)
+    scheduler = build_scheduler(
+        runner,
+        trigger,
+        timezone,
+        run_now=run_now,
+        still_behind=lambda: _catch_up_is_due(settings, quiet=True),
+    )
     if not run_now:
         _log_next_run(trigger)
     return serve(scheduler, runner, StopRequest())
 
 
-def _catch_up_is_due(settings: SyncSettings) -> bool:
+def _recover_interrupted_runs(settings: SyncSettings) -> None:
+    try:
+        recovered = recover_interrupted_runs(settings.db_path)
+    except (sqlite3.Error, OSError) as error:
+        log.error("cannot check %s for interrupted runs: %s", settings.db_path, error)
+        return
+    for run_id in recovered:
+        log.warning("run %d was left running by a sync that was killed: recorded as failed", run_id)
+
+
+def _catch_up_is_due(settings: SyncSettings, quiet: bool = False) -> bool:
     try:
         finished = last_complete_run_finished(settings.db_path)
+        latest = latest_run_status(settings.db_path)
     except sqlite3.Error as error:
         log.error("cannot read the runs of %s (%s): syncing now", settings.db_path, error)
         return True
-    if not needs_catch_up(finished, datetime.now(ZoneInfo("UTC"))):
+    due = needs_catch_up(finished, datetime.now(ZoneInfo("UTC")), latest)
+    if quiet:
+        return due
+    if not due:
         log.info("last complete run finished %s: no catch-up needed", finished.isoformat())
         return False
     when = f"finished {finished.isoformat()}" if finished else "none yet"
-    log.info("last complete run: %s; catching up with a sync now", when)
+    if finished is not None and latest != "complete":
+        log.info(
+            "the latest run is %s (last complete run %s); catching up with a sync now", latest, when
+        )
+    else:
+        log.info("last complete run: %s; catching up with a sync now", when)
     return True
 
 

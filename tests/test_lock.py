@@ -135,3 +135,47 @@ def test_segur_sync_refuses_to_start_while_another_holds_the_lock(db_path, segur
     assert "another sync is already running" in line
     assert f"pid {holder.pid}, started {holder.started_at}" in line
     assert not db_path.exists()  # refused before touching the catalogue
+
+
+def test_lock_if_free_holds_the_lock_while_no_sync_does(db_path):
+    from catalogue.lock import lock_if_free
+
+    db_path.parent.mkdir(parents=True)
+    with lock_if_free(db_path) as free:
+        assert free
+        with pytest.raises(LockHeld):  # a sync now waits or is refused
+            with sync_lock(db_path):
+                pass
+    with sync_lock(db_path):  # and gets it right after
+        pass
+
+
+def test_lock_if_free_says_no_while_a_sync_holds_it(db_path, holder):
+    from catalogue.lock import lock_if_free
+
+    with lock_if_free(db_path) as free:
+        assert not free
+
+
+def test_a_sync_waits_a_little_for_a_reader_to_let_go(db_path):
+    import threading
+    import time
+
+    from catalogue.lock import lock_if_free
+
+    released = threading.Event()
+
+    def brief_look():
+        with lock_if_free(db_path) as free:
+            assert free
+            released.wait(5)
+            time.sleep(0.2)
+
+    reader = threading.Thread(target=brief_look)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    reader.start()
+    time.sleep(0.1)
+    released.set()
+    with sync_lock(db_path, wait=3.0) as mine:  # would be refused with wait=0
+        assert mine.pid == os.getpid()
+    reader.join(timeout=5)

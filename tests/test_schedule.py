@@ -30,7 +30,7 @@ from catalogue.schema import open_db
 from schedules.job import SyncRunner, SyncSettings, stop_process
 from schedules.logs import LOGGER_NAMES, configure_logging, log_file_for
 from schedules.runs import last_complete_run_finished, latest_run_after, needs_catch_up
-from schedules.scheduler import JOB_ID, StopRequest, build_scheduler, serve
+from schedules.scheduler import CATCH_UP_JOB_ID, JOB_ID, StopRequest, build_scheduler, serve
 from schedules.timing import (
     DstHazard,
     ScheduleError,
@@ -286,15 +286,18 @@ def test_job_options_and_trigger(tmp_path):
         scheduler.shutdown(wait=False)
 
 
-def test_catch_up_runs_the_job_at_once_then_follows_the_trigger(tmp_path):
+def test_catch_up_runs_a_sync_at_once_and_the_nightly_job_follows_its_trigger(tmp_path):
     runner = SyncRunner(SyncSettings(base_url=UNREACHABLE, db_path=tmp_path / "segur.db"))
     trigger = daily_trigger(parse_at("03:30"), PARIS)
     scheduler = build_scheduler(runner, trigger, PARIS, run_now=True)
     scheduler.start(paused=True)
     try:
-        job = scheduler.get_job(JOB_ID)
-        assert abs(job.next_run_time - datetime.now(PARIS)) < timedelta(seconds=5)
-        assert job.trigger is trigger
+        catch_up = scheduler.get_job(CATCH_UP_JOB_ID)
+        assert abs(catch_up.next_run_time - datetime.now(PARIS)) < timedelta(seconds=5)
+        assert catch_up.max_instances == 1
+        nightly = scheduler.get_job(JOB_ID)
+        assert nightly.trigger is trigger
+        assert nightly.next_run_time == next_run_times(trigger, 1, datetime.now(PARIS))[0]
     finally:
         scheduler.shutdown(wait=False)
 

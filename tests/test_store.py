@@ -9,7 +9,7 @@ import pytest
 import catalogue.store as store
 from catalogue.schema import open_db
 from catalogue.store import (
-    INTERRUPTED_REASON,
+    ABANDONED_REASON,
     MASS_REMOVAL_MIN,
     MASS_REMOVAL_SHARE,
     RunStateError,
@@ -352,7 +352,7 @@ def test_start_run_marks_interrupted_runs_failed(db):
     stale = start_run(db, BASE_URL)
     fresh = start_run(db, BASE_URL)
     run = db["runs"].get(stale)
-    assert (run["status"], run["reason"]) == ("failed", INTERRUPTED_REASON)
+    assert (run["status"], run["reason"]) == ("failed", ABANDONED_REASON)
     assert run["finished_at"]
     assert db["runs"].get(fresh)["status"] == "running"
     with pytest.raises(RunStateError):

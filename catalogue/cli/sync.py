@@ -49,9 +49,18 @@ def sync(base_url, db_path, delay, timeout, retries, quiet):
         segur sync --base-url http://127.0.0.1:8000 --delay 0
     """
     from catalogue.lock import EXIT_LOCK_HELD, LockHeld
-    from catalogue.sync import Interrupted, StorageError, run_sync
+    from catalogue.sync import (
+        Interrupted,
+        StorageError,
+        die_with_supervisor,
+        run_sync,
+        supervisor_from_environment,
+    )
     from scraper.crawl import print_progress
 
+    supervisor = supervisor_from_environment()
+    if supervisor is not None:
+        die_with_supervisor(supervisor)
     try:
         summary = run_sync(
             db_path,

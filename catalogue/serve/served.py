@@ -17,6 +17,7 @@ import threading
 import weakref
 from pathlib import Path
 
+from catalogue.lock import lock_if_free
 from catalogue.serve.cache import ResponseCache
 from catalogue.serve.snapshots import Snapshot, SnapshotMaker, SourceWatcher, snapshot_root
 
@@ -93,6 +94,7 @@ class ServedCatalogue:
             with self._refresh_lock:
                 self._watcher.changed()
                 self.current = self._maker.take()
+                self._tell_notices()
         except BaseException:
             self.close()
             raise
@@ -124,13 +126,31 @@ class ServedCatalogue:
     # Swaps ------------------------------------------------------------------
 
     def refresh(self) -> bool:
-        """Take and serve a new snapshot if the source received a commit. True when swapped."""
+        """Take and serve a new snapshot if the source received a commit, or if the
+        sync the current one shows under way has stopped without finishing its run.
+        True when swapped."""
         with self._refresh_lock:
-            if not self._watcher.changed():
+            if not self._watcher.changed() and not self._sync_vanished():
                 return False
-            snapshot = self._maker.take()
+            try:
+                snapshot = self._maker.take()
+            except BaseException:
+                self._watcher.forget()  # try again at the next poll
+                raise
+            finally:
+                self._tell_notices()
             self._swap(snapshot)
             return True
+
+    def _sync_vanished(self) -> bool:
+        if self.current is None or not self.current.running:
+            return False
+        with lock_if_free(self.source) as no_sync_under_way:
+            return no_sync_under_way
+
+    def _tell_notices(self) -> None:
+        while self._maker.notices:
+            print(self._maker.notices.pop(0), file=sys.stderr, flush=True)
 
     def _swap(self, snapshot: Snapshot) -> None:
         with self._lock:

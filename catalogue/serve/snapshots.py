@@ -8,6 +8,11 @@ indexes rebuilt, look-up index filled), made read-only on disk and then
 opened by Datasette with `immutable=1`: no file Datasette has opened is ever
 written again.
 
+A run a killed sync left `running` is never shown as in progress: a snapshot
+is copied while holding the sync lock when no sync holds it, and any run still
+`running` then is marked failed in the snapshot, and recorded so in the source
+when the server may write it.
+
 `SourceWatcher.changed()` tells, cheaply, whether anything was committed to the
 source since the last look (`PRAGMA data_version`); the server then takes a new
 snapshot and swaps to it between requests (catalogue/serve/served.py).
@@ -23,14 +28,17 @@ import stat
 import threading
 import urllib.parse
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from catalogue.lock import lock_if_free
 from catalogue.lookup import refresh_name_terms
 from catalogue.schema import ensure_schema
+from catalogue.store import RUNNING, fail_abandoned_runs
 
 REQUIRED_TABLES = ("runs", "solutions", "candidates", "changes")
 FULL_TEXT_TABLES = ("solutions", "candidates")
@@ -58,6 +66,7 @@ class Snapshot:
     path: Path
     number: int
     run_id: int | None  # the latest finished run it contains
+    running: bool = False  # a sync was under way when it was taken
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -88,6 +97,7 @@ class SnapshotMaker:
         self.source = source
         self.folder = folder
         self._taken = 0
+        self.notices: list[str] = []  # what the server should tell its operator
 
     def take(self) -> Snapshot:
         if not self.source.is_file():
@@ -96,22 +106,25 @@ class SnapshotMaker:
         self._taken += 1
         partial = self.folder / f"{self._taken:04d}.partial"
         try:
-            run_id = self._copy_and_prepare(partial)
+            run_id, running = self._copy_and_prepare(partial)
             os.chmod(partial, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             path = self.folder / f"{self._taken:04d}-run{run_id or 0}.db"
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
-        return Snapshot(path=path, number=self._taken, run_id=run_id)
+        return Snapshot(path=path, number=self._taken, run_id=run_id, running=running)
 
-    def _copy_and_prepare(self, target: Path) -> int | None:
+    def _copy_and_prepare(self, target: Path) -> tuple[int | None, bool]:
         copy = sqlite3.connect(target)
         try:
-            self._backup_into(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-            check_is_catalogue(copy, self.source)
-            db = sqlite_utils.Database(copy)
-            ensure_schema(db)
+            with lock_if_free(self.source) as no_sync_under_way:
+                self._backup_into(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+                check_is_catalogue(copy, self.source)
+                db = sqlite_utils.Database(copy)
+                ensure_schema(db)
+                if no_sync_under_way and fail_abandoned_runs(db):
+                    self._record_abandoned_runs()
             for table in FULL_TEXT_TABLES:
                 # Whatever statements a writer used, the index matches the rows.
                 db[table].rebuild_fts()
@@ -119,10 +132,27 @@ class SnapshotMaker:
             run_id = copy.execute(
                 "SELECT max(id) FROM runs WHERE finished_at IS NOT NULL"
             ).fetchone()[0]
+            running = copy.execute("SELECT 1 FROM runs WHERE status = ?", [RUNNING]).fetchone()
             copy.commit()
-            return run_id
+            return run_id, running is not None
         finally:
             copy.close()
+
+    def _record_abandoned_runs(self) -> None:
+        """Record in the source what the snapshot shows (the caller holds the sync lock)."""
+        try:
+            with closing(sqlite3.connect(self.source, timeout=BUSY_TIMEOUT_SECONDS)) as conn:
+                ids = fail_abandoned_runs(sqlite_utils.Database(conn))
+        except (sqlite3.Error, OSError) as error:
+            self.notices.append(
+                f"segur serve: a run left running by a killed sync is shown as failed,"
+                f" but {self.source} cannot be written: {error}"
+            )
+            return
+        for run_id in ids:
+            self.notices.append(
+                f"segur serve: run {run_id} was left running by a killed sync: recorded as failed"
+            )
 
     def _backup_into(self, copy: sqlite3.Connection) -> None:
         try:
@@ -163,6 +193,10 @@ class SourceWatcher:
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
         self._version: int | None = None
+
+    def forget(self) -> None:
+        """Report a change at the next call (the last snapshot attempt failed)."""
+        self._version = None
 
     def changed(self) -> bool:
         """True the first time, then whenever a commit happened since the last call.
