@@ -29,7 +29,12 @@ from catalogue.cli import cli
 from catalogue.schema import open_db
 from schedules.job import SyncRunner, SyncSettings, stop_process
 from schedules.logs import LOGGER_NAMES, configure_logging, log_file_for
-from schedules.runs import last_complete_run_finished, latest_run_after, needs_catch_up
+from schedules.runs import (
+    last_complete_run_finished,
+    latest_run_after,
+    latest_run_status,
+    needs_catch_up,
+)
 from schedules.scheduler import CATCH_UP_JOB_ID, JOB_ID, StopRequest, build_scheduler, serve
 from schedules.timing import (
     DstHazard,
@@ -336,6 +341,17 @@ def test_no_catch_up_after_a_recent_complete_run(db_path):
     finished = last_complete_run_finished(db_path)
     assert finished == datetime(2026, 11, 24, 2, 31, tzinfo=UTC)
     assert not needs_catch_up(finished, NOW)
+
+
+def test_catch_up_when_the_latest_run_did_not_complete(db_path):
+    add_run(db_path, "complete", "2026-11-24T03:31:00+00:00")
+    finished = last_complete_run_finished(db_path)
+    assert not needs_catch_up(finished, NOW, latest_run_status(db_path))
+    for status in ("failed", "partial"):
+        add_run(db_path, status, "2026-11-24T11:00:00+00:00")
+        assert needs_catch_up(finished, NOW, latest_run_status(db_path)), status
+    add_run(db_path, "complete", "2026-11-24T11:30:00+00:00")
+    assert not needs_catch_up(last_complete_run_finished(db_path), NOW, "complete")
 
 
 def test_naive_finished_at_is_read_as_utc(db_path):
@@ -769,3 +785,149 @@ def test_sigterm_during_a_real_sync_stops_cleanly_and_changes_nothing(
     assert "SIGTERM received: stopping the scheduler" in log
     assert "scheduler stopped cleanly" in log
     assert not (db_path.parent / "reports").exists()
+
+
+# --- a nightly job that cannot be lost ----------------------------------------------------
+
+
+def test_a_catch_up_refused_by_the_lock_is_tried_again(db_path, fake_segur, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="schedules")
+    monkeypatch.setenv("FAKE_SYNC", "lock")
+    runner = make_runner(db_path, fake_segur)
+    far = daily_trigger(parse_at("03:30"), PARIS)
+    scheduler = build_scheduler(runner, far, PARIS, run_now=True, retry_seconds=0.5)
+    stop, thread, results = start_serving(scheduler, runner)
+    try:
+        wait_for(lambda: "catch-up refused by the lock: trying again" in caplog.text)
+        monkeypatch.setenv("FAKE_SYNC", "added:0")  # the other sync is over
+        run = wait_for(lambda: latest_run_after(db_path, 0), timeout=15)
+        assert run.status == "complete"
+    finally:
+        stop.request("test")
+        thread.join(timeout=15)
+    assert results == [0]
+
+
+def test_a_retried_catch_up_is_dropped_once_no_longer_needed(
+    db_path, fake_segur, monkeypatch, caplog
+):
+    caplog.set_level(logging.INFO, logger="schedules")
+    monkeypatch.setenv("FAKE_SYNC", "lock")
+    runner = make_runner(db_path, fake_segur)
+    far = daily_trigger(parse_at("03:30"), PARIS)
+    scheduler = build_scheduler(
+        runner, far, PARIS, run_now=True, still_behind=lambda: False, retry_seconds=0.3
+    )
+    stop, thread, results = start_serving(scheduler, runner)
+    try:
+        wait_for(lambda: "catch-up no longer needed" in caplog.text)
+        assert scheduler.get_job(CATCH_UP_JOB_ID) is None
+        assert caplog.text.count("sync started") == 1
+    finally:
+        stop.request("test")
+        thread.join(timeout=15)
+
+
+# Runs the real scheduler with the real `segur sync` against a site that never answers.
+REAL_SCHEDULER_DRIVER = """
+import sys
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from schedules.job import SyncSettings
+from schedules.scheduler import run_nightly
+
+settings = SyncSettings(base_url=sys.argv[2], db_path=Path(sys.argv[1]), delay=0, kill_after=5)
+sys.exit(run_nightly(settings, time(3, 30), ZoneInfo("Europe/Paris")))
+"""
+
+
+@pytest.fixture
+def silent_site():
+    """A site that accepts connections and never answers: a sync hangs on it."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+def start_real_scheduler(tmp_path, db_path, site) -> tuple[subprocess.Popen, int]:
+    """The scheduler in a subprocess, its catch-up sync under way: (scheduler, sync pid)."""
+    driver = tmp_path / "real_driver.py"
+    driver.write_text(REAL_SCHEDULER_DRIVER, encoding="utf-8")
+    log_file = log_file_for(db_path)
+    already = log_file.read_text().count("sync started") if log_file.exists() else 0
+    scheduler = subprocess.Popen(
+        [sys.executable, str(driver), str(db_path), site],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def started_sync():
+        if not log_file.exists():
+            return None
+        pids = re.findall(r"sync started \(pid (\d+)\)", log_file.read_text())
+        return int(pids[-1]) if len(pids) > already else None
+
+    sync_pid = wait_for(started_sync, timeout=30)
+    wait_for(lambda: db_path.exists() and latest_status(db_path) == "running", timeout=30)
+    return scheduler, sync_pid
+
+
+def latest_status(db_path) -> str | None:
+    try:
+        return latest_run_status(db_path)
+    except sqlite3.Error:
+        return None
+
+
+@pytest.mark.slow
+def test_a_sync_dies_with_its_killed_scheduler_and_is_caught_up(
+    tmp_path, db_path, silent_site, schedule_logger_state
+):
+    scheduler, sync_pid = start_real_scheduler(tmp_path, db_path, silent_site)
+    scheduler.kill()  # SIGKILL: no chance to stop its sync
+    scheduler.wait(timeout=10)
+    wait_for(lambda: is_gone(sync_pid), timeout=15)  # the sync does not go on alone
+    assert latest_status(db_path) == "failed"
+    # The next start sees a catalogue behind and catches up at once.
+    scheduler, sync_pid = start_real_scheduler(tmp_path, db_path, silent_site)
+    scheduler.send_signal(signal.SIGTERM)
+    assert scheduler.wait(timeout=20) == 0
+    assert is_gone(sync_pid)
+    log = log_file_for(db_path).read_text()
+    assert log.count("catching up with a sync now") == 2
+
+
+@pytest.mark.slow
+def test_a_night_killed_midway_is_recovered_and_caught_up_despite_a_recent_complete_run(
+    tmp_path, db_path, silent_site, schedule_logger_state
+):
+    add_run(db_path, "complete", datetime.now(UTC).isoformat(timespec="seconds"))
+    sync = subprocess.Popen(
+        [sys.executable, "-m", "catalogue.cli", "sync", "--db", str(db_path)]
+        + ["--base-url", silent_site, "--delay", "0", "-q"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: latest_status(db_path) == "running", timeout=30)
+    sync.kill()  # killed with its scheduler (OOM killer, cgroup stop): the run stays open
+    sync.wait(timeout=10)
+    killed_run = open_db(db_path).execute("SELECT max(id) FROM runs").fetchone()[0]
+    assert latest_status(db_path) == "running"
+    scheduler, sync_pid = start_real_scheduler(tmp_path, db_path, silent_site)
+    scheduler.send_signal(signal.SIGTERM)
+    assert scheduler.wait(timeout=20) == 0
+    assert is_gone(sync_pid)
+    log = log_file_for(db_path).read_text()
+    assert f"run {killed_run} was left running by a sync that was killed" in log
+    assert "the latest run is failed" in log and "catching up with a sync now" in log
+    status, reason = (
+        open_db(db_path).execute("SELECT status, reason FROM runs WHERE id = ?", [killed_run])
+    ).fetchone()
+    assert status == "failed" and "arrêté avant la fin" in reason

@@ -277,3 +277,36 @@ def test_sigterm_stops_the_sync_and_changes_nothing(replica, db_path):
     assert "failed" in stderr
     assert stored_solutions(db_path) == before
     assert last_run(db_path)["status"] == "failed"
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "not-a-url",
+        "file:///etc",
+        "ftp://example.org",
+        "http://",
+        "https://user:secret@example.org",
+        "http://example.org/?q=1",
+        "http://example.org:99999",
+    ],
+)
+@pytest.mark.parametrize("verb", ["sync", "schedule"])
+def test_base_url_must_be_http_of_a_host(tmp_path, verb, base_url):
+    from click.testing import CliRunner
+
+    from catalogue.cli import cli
+
+    db = tmp_path / "data" / "segur.db"
+    result = CliRunner().invoke(cli, [verb, "--db", str(db), "--base-url", base_url])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--base-url'" in result.output
+    assert "secret" not in result.output
+    assert not (tmp_path / "data").exists()
+
+
+def test_check_base_url_accepts_site_roots_with_a_prefix():
+    from scraper.settings import check_base_url
+
+    assert check_base_url(" https://esante.gouv.fr/ens ") == "https://esante.gouv.fr/ens"
+    assert check_base_url("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
