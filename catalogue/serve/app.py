@@ -27,10 +27,15 @@ from datasette.utils import parse_metadata
 from catalogue.serve.cache import ResponseCache
 from catalogue.serve.database import SnapshotDatabase
 from catalogue.serve.plugins import register_plugins
-from catalogue.serve.served import DEFAULT_POLL_SECONDS, ServedCatalogue, attach, served_catalogue
+from catalogue.serve.served import (
+    DATABASE_NAME,
+    DEFAULT_POLL_SECONDS,
+    ServedCatalogue,
+    attach,
+    served_catalogue,
+)
 
 HERE = Path(__file__).resolve().parent
-DATABASE_NAME = "catalogue"
 METADATA = HERE / "metadata.yml"
 SETTINGS = HERE / "settings.json"
 TEMPLATES = HERE / "templates"

@@ -28,7 +28,7 @@ from datasette.inspect import inspect_hash
 
 from catalogue.serve.lane import CUSTOM_SQL, SqlLane
 from catalogue.serve.limits import query_budget
-from catalogue.serve.served import ServedCatalogue
+from catalogue.serve.served import DATABASE_NAME, ServedCatalogue
 from catalogue.serve.snapshots import Snapshot, sqlite_uri
 
 PINNED: ContextVar[Snapshot | None] = ContextVar("segur_pinned_snapshot", default=None)
@@ -84,7 +84,7 @@ class SnapshotDatabase(Database):
         """Datasette's constructor sets a path; ours always follows the snapshot."""
 
     def suggest_name(self) -> str:
-        return "catalogue"
+        return DATABASE_NAME
 
     def connect(self, write: bool = False) -> sqlite3.Connection:
         if write:

@@ -22,6 +22,8 @@ from catalogue.serve.cache import ResponseCache
 from catalogue.serve.snapshots import Snapshot, SnapshotMaker, SourceWatcher, snapshot_root
 
 DEFAULT_POLL_SECONDS = 2.0
+# The name the catalogue is served under, whatever its file is called (URLs use it).
+DATABASE_NAME = "catalogue"
 
 _SERVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

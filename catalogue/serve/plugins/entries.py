@@ -18,7 +18,8 @@ from datasette.utils.asgi import NotFound
 
 from catalogue import story
 from catalogue.pages import CANDIDATE, SOLUTION, entry_path
-from catalogue.serve.plugins.pages import DATABASE, only_for_the_catalogue
+from catalogue.serve.plugins.pages import only_for_the_catalogue
+from catalogue.serve.served import DATABASE_NAME
 
 # When an entry has no page of its own recorded (older rows, test data), the page
 # links to the ANS list it belongs to.
@@ -133,7 +134,7 @@ def _candidates_list(dispositif: str | None) -> str:
 
 @only_for_the_catalogue
 async def solution_page(datasette, request):
-    db = datasette.get_database(DATABASE)
+    db = datasette.get_database(DATABASE_NAME)
     row = await _one(
         db,
         SOLUTION_SQL,
@@ -165,7 +166,7 @@ async def solution_page(datasette, request):
 
 @only_for_the_catalogue
 async def candidature_page(datasette, request):
-    db = datasette.get_database(DATABASE)
+    db = datasette.get_database(DATABASE_NAME)
     row = await _one(
         db,
         CANDIDATE_SQL,

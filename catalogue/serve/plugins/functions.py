@@ -27,7 +27,7 @@ from datasette import hookimpl
 from catalogue.french import atom_timestamp, french_date, paris_day
 from catalogue.pages import PREFIXES, entry_path
 from catalogue.serve.limits import bound_connection, bounded_function
-from catalogue.serve.served import served_catalogue
+from catalogue.serve.served import DATABASE_NAME, served_catalogue
 from catalogue.versions import same_version
 from scraper.normalize import compact_key, parse_date
 
@@ -76,7 +76,8 @@ def prepare_connection(conn, database, datasette):
     if served_catalogue(datasette) is None:
         return
 
-    bound_connection(conn)
+    if database == DATABASE_NAME:
+        bound_connection(conn)
     for name, arity, function in FUNCTIONS:
         conn.create_function(name, arity, bounded_function(function), deterministic=True)
 

@@ -26,11 +26,10 @@ from datasette.utils import tilde_decode
 
 from catalogue.serve.database import SnapshotDatabase
 from catalogue.serve.lane import CUSTOM_SQL, carries_custom_sql
-from catalogue.serve.served import served_catalogue
+from catalogue.serve.served import DATABASE_NAME, served_catalogue
 
 # Datasette introspection pages that reveal the snapshot's path on the server.
 HIDDEN_PATHS = frozenset({"/-/databases", "/-/databases.json", "/-/threads", "/-/threads.json"})
-DATABASE_NAME = "catalogue"
 FORMATS = ("html", "json", "csv")
 _MAX_AGE = re.compile(rb"max-age=(\d+)")
 

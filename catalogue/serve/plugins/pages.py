@@ -28,10 +28,9 @@ from catalogue.serve.chart import (
     yearly_table,
 )
 from catalogue.serve.limits import french_sql_error
-from catalogue.serve.served import served_catalogue
+from catalogue.serve.served import DATABASE_NAME, served_catalogue
 from catalogue.serve.status import sync_status
 
-DATABASE = "catalogue"
 VIEW = "solutions_referencees"
 LOOKUP_PATH = "/verifier"
 FEED_QUERY = "flux_nouvelles_solutions"
@@ -76,7 +75,7 @@ async def robots_txt(datasette, request):
 
 
 async def _chart_series(datasette):
-    db = datasette.get_database(DATABASE)
+    db = datasette.get_database(DATABASE_NAME)
     snapshot = db.snapshot
     series = snapshot.recall("chart_series")
     if series is None:
@@ -132,7 +131,7 @@ def extra_template_vars(template, database, table, request, datasette):
         return {}
 
     async def variables():
-        db = datasette.get_database(DATABASE)
+        db = datasette.get_database(DATABASE_NAME)
         snapshot = db.snapshot
         status = snapshot.recall("sync_status")
         if status is None:
@@ -141,8 +140,8 @@ def extra_template_vars(template, database, table, request, datasette):
             "sync": status,
             "snapshot_id": snapshot.id,
             "lookup_url": datasette.urls.path(LOOKUP_PATH),
-            "view_url": datasette.urls.table(DATABASE, VIEW),
-            "feed_url": datasette.urls.table(DATABASE, FEED_QUERY, format="atom"),
+            "view_url": datasette.urls.table(DATABASE_NAME, VIEW),
+            "feed_url": datasette.urls.table(DATABASE_NAME, FEED_QUERY, format="atom"),
             "chart_url": datasette.urls.path("/evolution"),
             "sql_time_limit_ms": datasette.setting("sql_time_limit_ms"),
             "max_returned_rows": datasette.setting("max_returned_rows"),
@@ -164,14 +163,14 @@ async def _home(datasette, db) -> dict:
     counts = {**counts, VIEW: referenced}
     tables = []
     for name in HOME_TABLES:
-        metadata = datasette.metadata(database=DATABASE, table=name, fallback=False) or {}
+        metadata = datasette.metadata(database=DATABASE_NAME, table=name, fallback=False) or {}
         tables.append(
             {
                 "name": name,
                 "title": metadata.get("title", name),
                 "description": metadata.get("description", ""),
                 "count": counts.get(name),
-                "url": datasette.urls.table(DATABASE, name),
+                "url": datasette.urls.table(DATABASE_NAME, name),
             }
         )
     queries = [
@@ -179,10 +178,10 @@ async def _home(datasette, db) -> dict:
             "name": name,
             "title": query.get("title", name),
             "description": query.get("description", ""),
-            "url": datasette.urls.table(DATABASE, name),
+            "url": datasette.urls.table(DATABASE_NAME, name),
         }
         for name, query in (
-            datasette.metadata("queries", database=DATABASE, fallback=False) or {}
+            datasette.metadata("queries", database=DATABASE_NAME, fallback=False) or {}
         ).items()
         if not name.startswith("flux_")
     ]
@@ -194,7 +193,7 @@ async def _home(datasette, db) -> dict:
             )
         ).rows
     ]
-    feed = datasette.urls.table(DATABASE, FEED_QUERY, format="atom")
+    feed = datasette.urls.table(DATABASE_NAME, FEED_QUERY, format="atom")
     home = {
         "referenced": referenced,
         "tables": tables,

@@ -22,8 +22,8 @@ from catalogue.french import french_datetime, french_number, run_status
 from catalogue.pages import TABLES, entry_path
 from catalogue.report import Document, render_html, report_document
 from catalogue.serve.plugins.pages import only_for_the_catalogue
+from catalogue.serve.served import DATABASE_NAME
 
-DATABASE = "catalogue"
 LIST_PATH = "/synchronisations"
 PAGE_SIZE = 50
 MAX_RUN_ID = 2**63 - 1  # SQLite's largest integer
@@ -48,7 +48,7 @@ def register_routes(datasette):
 @only_for_the_catalogue
 async def runs_page(datasette, request):
     page = _page_number(request.args.get("page"))
-    db = datasette.get_database(DATABASE)
+    db = datasette.get_database(DATABASE_NAME)
     rows = (
         await db.execute(
             f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ? OFFSET ?",
@@ -171,7 +171,7 @@ async def run_page(datasette, request):
     run_id = int(text) if len(text) < 19 else None
     if run_id is None or run_id > MAX_RUN_ID:
         raise NotFound(f"Aucune synchronisation n° {text} dans ce catalogue.")
-    db = datasette.get_database(DATABASE)
+    db = datasette.get_database(DATABASE_NAME)
     page = await db.execute_fn(lambda conn: read_run_page(conn, run_id))
     if page is None:
         raise NotFound(f"Aucune synchronisation n° {run_id} dans ce catalogue.")

@@ -16,8 +16,8 @@ from datasette import Response, hookimpl
 
 from catalogue.lookup import LookupRefused, Suggester, answer_json, lookup
 from catalogue.serve.plugins.pages import only_for_the_catalogue
+from catalogue.serve.served import DATABASE_NAME
 
-DATABASE = "catalogue"
 PAGE = "/verifier"
 PARAMETERS = ("nom", "version", "dispositif")
 
@@ -32,7 +32,7 @@ def _question(request) -> dict[str, str]:
 
 
 async def _answer(datasette, question: dict[str, str]):
-    db = datasette.get_database(DATABASE)
+    db = datasette.get_database(DATABASE_NAME)
     snapshot = db.snapshot
 
     def answer(conn):
