@@ -97,7 +97,9 @@ def test_python_functions_cannot_outrun_the_time_limit(datasette):
     response = sql(datasette, query)
     assert response.status_code == 400
     assert "SQL query took too long" in response.json()["error"]
-    assert "a dépassé le temps permis" in sql(datasette, query, extension="").text
+    page = sql(datasette, query, extension="").text
+    assert "a dépassé le temps permis" in page
+    assert 'class="segur-nav"' in page  # the catalogue's own page, header included
 
 
 def test_every_query_has_a_deadline_and_a_result_budget(tmp_path):

@@ -12,6 +12,10 @@
   `Retry-After`;
 * `Cache-Control: max-age` never exceeds the configured `default_cache_ttl`,
   whatever `?_ttl=` asks (a visitor must not make proxies keep a page for years).
+
+`handle_exception` renders the errors Datasette raises for a visitor's request
+(404, 400, a query stopped at its time limit) with the catalogue's own page,
+header and footer included; unexpected exceptions are left to Datasette.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from datasette.utils import tilde_decode
+from datasette.utils.asgi import Base400
+from datasette.views.base import DatasetteError
+from markupsafe import Markup
 
 from catalogue.serve.database import SnapshotDatabase
 from catalogue.serve.lane import CUSTOM_SQL, carries_custom_sql
@@ -49,6 +56,27 @@ def asgi_wrapper(datasette):
         return Guard(app, datasette)
 
     return wrap
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    if served_catalogue(datasette) is None or not isinstance(exception, DatasetteError | Base400):
+        return None
+
+    async def render():
+        status = exception.status
+        message = exception.args[0] if isinstance(exception, Base400) else exception.message
+        if getattr(exception, "message_is_html", False):
+            message = Markup(message)
+        title = getattr(exception, "title", None)
+        if request.path.endswith(".json"):
+            body = {"ok": False, "error": str(message), "status": status, "title": title}
+            return Response.json(body, status=status)
+        context = {"ok": False, "error": message, "status": status, "title": title}
+        html = await datasette.render_template("error.html", context, request=request)
+        return Response.html(html, status=status)
+
+    return render
 
 
 class Guard:
