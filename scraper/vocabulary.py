@@ -1,4 +1,4 @@
-"""The official couloir -> dispositif tree (ans-site.md, section 2).
+"""The official couloir -> dispositif tree (docs/ans-site.md, section 2).
 
 Scraped labels come in many spellings ("Dossier Usager Informatisé (DUI) (59)",
 "DUI", "MS1 PA/PH/DOM", "Logiciel de Gestion de Cabinet"); `resolve_dispositif`

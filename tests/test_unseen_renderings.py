@@ -1,6 +1,6 @@
 """`segur sync` against renderings of the ANS site it was never tuned to (tests/alt_site).
 
-Each rendering satisfies only the contract (ans-site.md section 4). For renderings 1-5 a sync
+Each rendering satisfies only the contract (docs/ans-site.md section 4). For renderings 1-5 a sync
 of state 1 must be complete and store exactly the truth (`build_dataset`, restricted to the
 rows the rendering publishes), then a sync of state 2 on the same catalogue must be complete,
 store the state-2 truth and mark removed exactly the keys state 2 lost. Family 6 serves pages
@@ -188,7 +188,7 @@ def test_state_2_solutions_and_candidates_equal_the_truth(two_states):
 
 
 def test_sync_stays_on_the_french_site(two_states):
-    """ans-site.md section 1: `/en/` pages repeat the French content; scrape French only."""
+    """docs/ans-site.md section 1: `/en/` pages repeat the French content; scrape French only."""
     _, synced = two_states
     english = [target for target in synced.first.requests if target.startswith("/en")]
     assert not english

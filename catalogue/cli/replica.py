@@ -69,7 +69,7 @@ def _faults(ctx, param, values):
 def replica(host, port, state, rendering, scale, page_size, faults, robots_disallow, quiet):
     """Serve the offline replica of the ANS site on loopback until Ctrl-C.
 
-    The replica renders the contract of the site (ans-site.md section 4) from a
+    The replica renders the contract of the site (docs/ans-site.md section 4) from a
     deterministic dataset; sync against it to try the whole chain offline.
 
     \b

@@ -1,4 +1,4 @@
-"""An offline replica of the ANS site, built from the contract (ans-site.md section 4).
+"""An offline replica of the ANS site, built from the contract (docs/ans-site.md section 4).
 
 The demo and every end-to-end test crawl it on 127.0.0.1. It never imports the parsers: it is
 an independent rendering of the contract, so that it can catch parser bugs.

@@ -3,7 +3,7 @@
 Everything here is deterministic: the synthetic rows come from a `random.Random` with a fixed
 seed, so `build_dataset(state, scale)` always returns the same records in the same order.
 
-Solutions are the real rows of ans-site.md section 3 (6 Transcodeur LOINC, 7 SGL, DESMOS 3.3),
+Solutions are the real rows of docs/ans-site.md section 3 (6 Transcodeur LOINC, 7 SGL, DESMOS 3.3),
 hand-written edge cases (a `<script>` in a name, one product referenced at two versions, rows
 with distributors, vague 2 rows with pilots, 10-hex reference numbers, ...) and synthetic rows
 spread over the dispositifs like the real figures. Together the real and hand-written rows are
@@ -55,7 +55,7 @@ from scraper.vocabulary import BY_NAME, couloir_of
 
 STATES = (1, 2)
 
-# How many solutions each dispositif lists in state 1 (real figures, ans-site.md section 3).
+# How many solutions each dispositif lists in state 1 (real figures, docs/ans-site.md section 3).
 # Also the weights that spread `scale` synthetic rows.
 DISPOSITIF_TARGETS: dict[str, int] = {
     "DPI": 48,

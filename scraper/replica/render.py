@@ -1,5 +1,5 @@
 """HTML renderings of the replica: three Drupal-like themes that all satisfy the contract
-(ans-site.md section 4) with different markup, so the scraper cannot lean on one of them.
+(docs/ans-site.md section 4) with different markup, so the scraper cannot lean on one of them.
 
 * "table"  -- classic Drupal: one views table per page (every field, long couloir/dispositif
   names, dates "15/06/2022"), full pager with rel="next", facet links on codes

@@ -5,7 +5,7 @@
     with ReplicaServer(state=1, rendering="cards", faults=[Fault("503", "page=1")]) as server:
         ...  # crawl server.url; server.requests lists every request target received
 
-Faults (`Fault(kind, match="", times=1)`) make the site misbehave as ans-site.md section 4.3
+Faults (`Fault(kind, match="", times=1)`) make the site misbehave as docs/ans-site.md section 4.3
 describes. A fault applies to requests whose target contains `match` (raw or percent-decoded;
 "" matches every page) -- never to /robots.txt unless `match` contains "robots" -- and to
 `times` of them (None: every one). When several faults match, the first one with budget left

@@ -1,6 +1,6 @@
 """Routing of the replica: a request target in, a status and a page out (no sockets here).
 
-Paths (ans-site.md section 1): `/`, the listing `LISTING_PATH` with facets `f[N]=field:value`
+Paths (docs/ans-site.md section 1): `/`, the listing `LISTING_PATH` with facets `f[N]=field:value`
 (encoded or not), the exposed text filters `field_raison_sociale_value`,
 `field_logiciel_nom_value` and `search_api_fulltext`, click-sort `order`/`sort`, the 0-based
 `page`; `/actualites` (paged by 10) and `/actualites/<slug>`; `/user/login`; `/robots.txt`;

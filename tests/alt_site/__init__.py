@@ -1,4 +1,4 @@
-"""Alternative renderings of the ANS site, written from the contract (ans-site.md section 4)
+"""Alternative renderings of the ANS site, written from the contract (docs/ans-site.md section 4)
 only, to prove `segur sync` reads markup it was never tuned to.
 
 Each rendering is a complete site (robots.txt, listing with result line, pager and dispositif

@@ -1,7 +1,7 @@
 """What every alternative rendering shares: the contract's vocabulary as printed text, date
 forms, the views a rendering turns into HTML, and the base class of a rendering.
 
-Written from ans-site.md (sections 2 and 4) only, never from the replica's own themes, so that
+Written from docs/ans-site.md (sections 2 and 4) only, never from the replica's own themes, so that
 the scraper meets markup nobody tuned it to.
 """
 
@@ -22,7 +22,7 @@ NEWS_PATH = "/actualites"
 
 @dataclass(frozen=True)
 class DispositifText:
-    """How a dispositif may be printed (ans-site.md section 2)."""
+    """How a dispositif may be printed (docs/ans-site.md section 2)."""
 
     name: str  # the canonical name the catalogue stores (the truth)
     title: str  # the official long title, without its code
