@@ -12,6 +12,15 @@ Rules:
   omit fields, and missing is not emptied. `source_url` is not compared (the
   same row read from another page is not a change); it is refreshed only when
   the entry is written for another reason.
+* What one rendering prints and another omits never reads as a change
+  (docs/ans-site.md, section 4.1): an optional fact read for the first time
+  (`OPTIONAL_FACTS`) and a dispositif read more finely ("DUI" -> "DUI MS1
+  PA/PH/DOM") are stored silently (`refined`, not recorded as changes); a
+  dispositif read more coarsely is ignored. A different value where one was
+  stored is a change.
+* An entry whose key flips between `ref:` and `sol:` (the site starts or stops
+  printing referencing numbers) is matched by its natural key
+  (`rekey_by_natural_identity`) and keeps its stored key.
 * An added solution whose product (`SolutionRecord.product_key`) loses a version
   in the same run `replaces` that version; otherwise, when the product already
   had a version in the catalogue, it is a `new_version_of` that version (one
@@ -30,7 +39,13 @@ from typing import Any, TypeVar
 from catalogue.versions import version_sort_key
 from scraper.items import CANDIDATE_FIELDS, SOLUTION_FIELDS, CandidateRecord, SolutionRecord
 from scraper.normalize import compact_key, loose_key
-from scraper.vocabulary import BY_NAME
+from scraper.vocabulary import (
+    BY_NAME,
+    combine_dispositifs,
+    dispositif_level,
+    domains_of,
+    is_coarser_or_same,
+)
 
 SOLUTION = "solution"
 CANDIDATE = "candidate"
@@ -39,11 +54,14 @@ ADDED = "added"
 REMOVED = "removed"
 CHANGED = "changed"
 REAPPEARED = "reappeared"
+REFINED = "refined"  # finer facts stored silently: never written as a change
 
 REFERENCED_STATUS = "referenced"
 REMOVED_STATUS = "removed"
 
 NOT_COMPARED = ("source_url",)
+# Facts some renderings print and others omit (docs/ans-site.md, section 4.1).
+OPTIONAL_FACTS = ("reference_number", "distributors", "pilots")
 SOLUTION_COMPARED = tuple(name for name in SOLUTION_FIELDS if name not in NOT_COMPARED)
 CANDIDATE_COMPARED = tuple(name for name in CANDIDATE_FIELDS if name not in NOT_COMPARED)
 
@@ -123,7 +141,7 @@ def _natural_key_aliases(keyed: Sequence[tuple[str, Record]]) -> dict[str, str]:
 
 
 def _natural_key(record: SolutionRecord) -> str:
-    return dataclasses.replace(record, reference_number=None).key
+    return record.natural_key
 
 
 def _fill_blanks(kept: Record, extra: Record) -> Record:
@@ -132,7 +150,35 @@ def _fill_blanks(kept: Record, extra: Record) -> Record:
         for f in dataclasses.fields(kept)
         if is_blank(getattr(kept, f.name)) and not is_blank(getattr(extra, f.name))
     }
+    combined = combine_dispositifs(kept.dispositif, extra.dispositif)
+    if combined != kept.dispositif:
+        updates["dispositif"] = combined
     return dataclasses.replace(kept, **updates) if updates else kept
+
+
+def rekey_by_natural_identity(
+    current: Mapping[str, Mapping[str, Any]], incoming: Mapping[str, SolutionRecord]
+) -> dict[str, SolutionRecord]:
+    """`incoming` with each unknown key replaced by the stored key of the same
+    entry, matched by natural key, when that stored entry was not read under
+    its own key: the site started or stopped printing referencing numbers."""
+    unknown = [key for key in incoming if key not in current]
+    if not unknown:
+        return dict(incoming)
+    stored_by_natural: dict[str, str] = {}
+    for key, row in current.items():
+        if key not in incoming:
+            natural = _row_record(row).natural_key
+            stored_by_natural.setdefault(natural, key)
+    rekeyed: dict[str, SolutionRecord] = {}
+    for key, record in incoming.items():
+        stored_key = stored_by_natural.pop(record.natural_key, None) if key in unknown else None
+        rekeyed[stored_key or key] = record
+    return rekeyed
+
+
+def _row_record(row: Mapping[str, Any]) -> SolutionRecord:
+    return SolutionRecord(**{name: row.get(name) for name in SOLUTION_FIELDS})
 
 
 def solution_product_key(row: Mapping[str, Any]) -> str:
@@ -140,7 +186,7 @@ def solution_product_key(row: Mapping[str, Any]) -> str:
     stored = row.get("product_key")
     if stored:
         return stored
-    return SolutionRecord(**{name: row.get(name) for name in SOLUTION_FIELDS}).product_key
+    return _row_record(row).product_key
 
 
 def merge_row(
@@ -150,18 +196,33 @@ def merge_row(
     compared: Sequence[str],
 ) -> tuple[dict[str, Any], dict[str, list]]:
     """The stored row updated with the incoming non-empty values, and the
-    compared fields that differ as {field: [before, after]}."""
+    compared fields that differ as {field: [before, after]}. Finer readings of
+    what was stored (see the module doc) update the row without a difference."""
     merged = {name: stored.get(name) for name in recorded}
     merged["key"] = stored["key"]
     differences: dict[str, list] = {}
     for name in recorded:
-        new = incoming.get(name)
+        new, old = incoming.get(name), stored.get(name)
         if is_blank(new):
             continue
-        if name in compared and new != stored.get(name):
-            differences[name] = [stored.get(name), new]
+        if name == "dispositif":
+            if is_coarser_or_same(new, old):
+                continue
+            if _refines(new, old):
+                merged[name] = new
+                continue
+        elif name in OPTIONAL_FACTS and is_blank(old):
+            merged[name] = new
+            continue
+        if name in compared and new != old:
+            differences[name] = [old, new]
         merged[name] = new
     return merged, differences
+
+
+def _refines(reading: str, stored: str | None) -> bool:
+    """A dispositif read with its domain where only the dispositif was known."""
+    return is_blank(stored) or (not domains_of(stored) and dispositif_level(reading) == stored)
 
 
 def _unique(incoming: Mapping[str, Record] | Iterable[Record]) -> Mapping[str, Record]:
@@ -182,7 +243,7 @@ def detect_solution_changes(
     changes = _detect(
         SOLUTION,
         current,
-        _unique(incoming),
+        rekey_by_natural_identity(current, _unique(incoming)),
         complete=complete,
         recorded=SOLUTION_FIELDS,
         compared=SOLUTION_COMPARED,
@@ -192,7 +253,7 @@ def detect_solution_changes(
         change.row["status"] = REMOVED_STATUS if change.kind == REMOVED else REFERENCED_STATUS
         stored = current.get(change.key, {})
         unchanged_product = stored.get("product_key") and not (
-            {"editor", "solution", "dispositif", "vague"} & set(change.fields)
+            {"editor", "solution", "dispositif"} & set(change.fields)
         )
         change.row["product_key"] = (
             stored["product_key"] if unchanged_product else solution_product_key(change.row)
@@ -236,6 +297,8 @@ def _detect(entity, current, incoming, *, complete, recorded, compared, is_remov
             changes.append(Change(entity, REAPPEARED, key, merged, differences))
         elif differences:
             changes.append(Change(entity, CHANGED, key, merged, differences))
+        elif any(merged[name] != stored.get(name) for name in compared):
+            changes.append(Change(entity, REFINED, key, merged))
     if complete:
         for key in sorted(set(current) - set(incoming)):
             stored = current[key]

@@ -250,6 +250,71 @@ def m005_pages_and_lookup(db: sqlite_utils.Database) -> None:
     db.create_view("solutions_referencees", SOLUTIONS_REFERENCEES_VIEW, replace=True)
 
 
+@migrations()
+def m006_rendering_independent_keys(db: sqlite_utils.Database) -> None:
+    """Solution keys made of what every rendering gives (scraper/items.py).
+
+    `sol:` keys lose the vague and keep the dispositif at the level every
+    rendering knows ("DUI", not "DUI MS1 PA/PH/DOM"); `product_key` likewise.
+    `ref:` keys stay. Entries that now share a key (the same version read once
+    per DUI domain, or per vague) become one: the first seen keeps its page,
+    its dispositif names every domain read, its blanks are filled from the
+    others, and every history row and change points to it. Nothing is recorded
+    as a change; the public pages (page_id) keep their addresses.
+    """
+    from catalogue.lookup import refresh_name_terms
+
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    rows = list(db.query("SELECT * FROM solutions ORDER BY first_seen_run, rowid"))
+    survivors: dict[str, dict] = {}
+    renamed: dict[str, str] = {}
+    for row in rows:
+        record = SolutionRecord(**{name: row[name] for name in SOLUTION_FIELDS})
+        new_key = row["key"] if row["key"].startswith("ref:") else record.natural_key
+        renamed[row["key"]] = new_key
+        kept = survivors.get(new_key)
+        if kept is None:
+            survivors[new_key] = {**row, "product_key": record.product_key}
+        else:
+            survivors[new_key] = _merged_entry(kept, row)
+    for old_key, new_key in renamed.items():
+        if old_key == new_key and survivors[new_key]["key"] == old_key:
+            continue
+        _point_history_to(db, old_key, new_key)
+    for row in rows:
+        if survivors[renamed[row["key"]]]["key"] != row["key"]:
+            db.execute("DELETE FROM solutions WHERE key = ?", [row["key"]])
+    for new_key, row in survivors.items():
+        db.execute("UPDATE solutions SET key = ? WHERE key = ?", [new_key, row["key"]])
+        values = {name: row[name] for name in row if name not in ("key", "rowid")}
+        db["solutions"].update(new_key, values)
+    refresh_name_terms(db)
+
+
+def _merged_entry(kept: dict, other: dict) -> dict:
+    """Two stored entries that are one: the first seen keeps its identity."""
+    from scraper.vocabulary import combine_dispositifs
+
+    merged = dict(kept)
+    for name, value in other.items():
+        if merged.get(name) in (None, "") and value not in (None, ""):
+            merged[name] = value
+    merged["dispositif"] = combine_dispositifs(kept["dispositif"], other["dispositif"])
+    if "referenced" in (kept["status"], other["status"]):
+        merged.update(status="referenced", removed_run=None)
+    merged["last_seen_run"] = max(kept["last_seen_run"] or 0, other["last_seen_run"] or 0)
+    return merged
+
+
+def _point_history_to(db: sqlite_utils.Database, old_key: str, new_key: str) -> None:
+    db.execute("UPDATE solution_versions SET key = ? WHERE key = ?", [new_key, old_key])
+    for column in ("key", "replaces", "new_version_of"):
+        db.execute(
+            f"UPDATE changes SET [{column}] = ? WHERE entity = 'solution' AND [{column}] = ?",
+            [new_key, old_key],
+        )
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating its folder and shape if needed) the catalogue at `path`.
 

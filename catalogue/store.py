@@ -38,6 +38,7 @@ from catalogue.history import (
     CANDIDATE,
     CHANGED,
     REAPPEARED,
+    REFINED,
     REMOVED,
     REMOVED_STATUS,
     SOLUTION,
@@ -46,6 +47,7 @@ from catalogue.history import (
     detect_candidate_changes,
     detect_solution_changes,
     missing_referenced,
+    rekey_by_natural_identity,
     unique_by_key,
 )
 from catalogue.lookup import refresh_name_terms
@@ -188,6 +190,7 @@ def _claim_run(db: sqlite_utils.Database, run_id: int, now: str) -> None:
 def _apply_crawl(db, summary: RunSummary, solutions, candidates, now: str) -> None:
     current_solutions = _current_rows(db, "solutions")
     current_candidates = _current_rows(db, "candidates")
+    solutions = rekey_by_natural_identity(current_solutions, solutions)
     if summary.status == COMPLETE:
         _guard_mass_removal(summary, current_solutions, set(solutions))
     complete = summary.status == COMPLETE
@@ -202,7 +205,7 @@ def _apply_crawl(db, summary: RunSummary, solutions, candidates, now: str) -> No
     _write_candidate_changes(db, summary.run_id, candidate_changes, now)
     _touch_seen(db, "solutions", list(solutions), summary.run_id)
     _touch_seen(db, "candidates", list(candidates), summary.run_id)
-    if solution_changes or candidate_changes:
+    if any(change.kind != REFINED for change in solution_changes + candidate_changes):
         refresh_name_terms(db)
     _count(summary, solution_changes, candidate_changes)
 
@@ -253,11 +256,12 @@ def _write_solution_changes(db, run_id: int, changes: list[Change], now: str) ->
                 product_key=change.row["product_key"], last_seen_run=run_id, removed_run=None
             )
         db["solutions"].update(change.key, values)
+    recorded = [change for change in changes if change.kind != REFINED]
     db["solution_versions"].insert_all(
         {"run_id": run_id, **_columns(change.row, SOLUTION_COLUMNS), "status": change.row["status"]}
-        for change in changes
+        for change in recorded
     )
-    _insert_change_rows(db, run_id, changes, now)
+    _insert_change_rows(db, run_id, recorded, now)
 
 
 def _write_candidate_changes(db, run_id: int, changes: list[Change], now: str) -> None:
@@ -285,15 +289,16 @@ def _write_candidate_changes(db, run_id: int, changes: list[Change], now: str) -
         else:
             values.update(last_seen_run=run_id, removed_run=None)
         db["candidates"].update(change.key, values)
+    recorded = [change for change in changes if change.kind != REFINED]
     db["candidate_versions"].insert_all(
         {
             "run_id": run_id,
             **_columns(change.row, CANDIDATE_COLUMNS),
             "removed": int(change.kind == REMOVED),
         }
-        for change in changes
+        for change in recorded
     )
-    _insert_change_rows(db, run_id, changes, now)
+    _insert_change_rows(db, run_id, recorded, now)
 
 
 def _page_id(row: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from scraper.completeness import assess
 from scraper.items import CandidateRecord, CrawlResult, PageReport, SolutionRecord
 from scraper.normalize import loose_key
+from scraper.vocabulary import combine_dispositifs, dispositif_level
 
 Progress = Callable[[int, int], None]
 
@@ -75,13 +76,19 @@ def _known_context(record: SolutionRecord) -> int:
 
 
 def _compatible(record: SolutionRecord, other: SolutionRecord) -> bool:
-    """Nothing known of one contradicts the other (None is "unknown")."""
+    """Nothing known of one contradicts the other (None is "unknown"; a
+    dispositif and one of its domains agree)."""
     return all(
         getattr(record, name) is None
         or getattr(other, name) is None
-        or getattr(record, name) == getattr(other, name)
+        or _context_value(record, name) == _context_value(other, name)
         for name in CONTEXT_FIELDS
     )
+
+
+def _context_value(record: SolutionRecord, name: str):
+    value = getattr(record, name)
+    return dispositif_level(value) if name == "dispositif" else value
 
 
 def merge_solutions(records: list[SolutionRecord]) -> list[SolutionRecord]:
@@ -119,10 +126,14 @@ def merge_candidates(records: list[CandidateRecord]) -> list[CandidateRecord]:
 
 
 def fill_missing(record, other):
-    """`record` with its empty fields taken from `other`."""
+    """`record` with its empty fields taken from `other`, and the domains of a
+    dispositif read by either kept (`combine_dispositifs`)."""
     updates = {
         name: getattr(other, name)
         for name in record.__dataclass_fields__
         if getattr(record, name) in (None, "") and getattr(other, name) not in (None, "")
     }
+    combined = combine_dispositifs(record.dispositif, other.dispositif)
+    if combined != record.dispositif:
+        updates["dispositif"] = combined
     return replace(record, **updates) if updates else record

@@ -1,11 +1,16 @@
 """The records the scraper produces: one dataclass per kind, with its identity key.
 
-Identity keys (documented in the README, "Data model"):
+Identity keys (documented in the README, "Data model") use only what every
+rendering of the site gives (docs/ans-site.md, section 4.1):
 
 * solution: `ref:<numéro unique de référencement>` when the row prints one, else
-  `sol:<editor>|<solution>|<version>|<dispositif>|<vague>`, each part in
-  `loose_key` form (case, accents and punctuation ignored). ANS references per
-  version, so two versions of a product are two entries.
+  `sol:<editor>|<solution>|<version>|<dispositif>`, each part in `loose_key` form
+  (case, accents and punctuation ignored), the dispositif at the level every
+  rendering knows ("DUI", never its domain "DUI MS1 PA/PH/DOM"); the vague,
+  which some renderings print only in a heading, is not part of it. ANS
+  references per version, so two versions of a product are two entries. When
+  the site starts or stops printing referencing numbers, the store matches
+  the entry by this natural key (`natural_key`).
 * candidate: `cand:<editor>|<solution>|<dispositif>`, same normalisation; a
   candidature is for a product, not a version.
 """
@@ -16,6 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 
 from scraper.normalize import fold, loose_key
+from scraper.vocabulary import dispositif_level
 
 REFERENCE_NUMBER = re.compile(r"^[0-9a-f]{10}$")
 
@@ -47,13 +53,18 @@ class SolutionRecord:
         number = fold(self.reference_number)
         if number and REFERENCE_NUMBER.match(number):
             return f"ref:{number}"
-        parts = (self.editor, self.solution, self.version, self.dispositif, self.vague)
+        return self.natural_key
+
+    @property
+    def natural_key(self) -> str:
+        """The key without the referencing number: editor, solution, version, dispositif."""
+        parts = (self.editor, self.solution, self.version, dispositif_level(self.dispositif))
         return "sol:" + "|".join(_key_part(p) for p in parts)
 
     @property
     def product_key(self) -> str:
         """Same product whatever its version: used to spot version changes."""
-        parts = (self.editor, self.solution, self.dispositif, self.vague)
+        parts = (self.editor, self.solution, dispositif_level(self.dispositif))
         return "|".join(_key_part(p) for p in parts)
 
     def missing_fields(self) -> list[str]:

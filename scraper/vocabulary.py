@@ -21,6 +21,12 @@ class Dispositif:
     title: str  # official long title: "Dossier Patient Informatisé"
     couloir: str  # canonical couloir name
     synonyms: tuple[str, ...] = ()
+    family: str | None = None  # a domain's dispositif: "DUI" for "DUI MS2 PDE"
+
+    @property
+    def level(self) -> str:
+        """What every rendering can know of it: the dispositif, not its domain."""
+        return self.family or self.name
 
 
 HOPITAL = "Hôpital"
@@ -113,24 +119,35 @@ DISPOSITIFS: tuple[Dispositif, ...] = (
         "Dossier Usager Informatisé MS1 PA/PH/DOM",
         MEDICO_SOCIAL,
         ("MS1 PA/PH/DOM", "MS1 PA PH DOM", "MS1"),
+        "DUI",
     ),
     Dispositif(
         "DUI MS2 PDE",
         "Dossier Usager Informatisé MS2 PDE",
         MEDICO_SOCIAL,
         ("MS2 PDE", "PDE", "Protection de l'enfance"),
+        "DUI",
     ),
     Dispositif(
         "DUI MS2 PDS",
         "Dossier Usager Informatisé MS2 PDS",
         MEDICO_SOCIAL,
         ("MS2 PDS", "PDS", "Personnes en difficulté spécifique"),
+        "DUI",
     ),
     Dispositif(
-        "DUI MS3 AHI", "Dossier Usager Informatisé MS3 AHI", MEDICO_SOCIAL, ("MS3 AHI", "AHI")
+        "DUI MS3 AHI",
+        "Dossier Usager Informatisé MS3 AHI",
+        MEDICO_SOCIAL,
+        ("MS3 AHI", "AHI"),
+        "DUI",
     ),
     Dispositif(
-        "DUI MS3 PJM", "Dossier Usager Informatisé MS3 PJM", MEDICO_SOCIAL, ("MS3 PJM", "PJM")
+        "DUI MS3 PJM",
+        "Dossier Usager Informatisé MS3 PJM",
+        MEDICO_SOCIAL,
+        ("MS3 PJM", "PJM"),
+        "DUI",
     ),
     Dispositif("DUI", "Dossier Usager Informatisé", MEDICO_SOCIAL, ("DUI", "Dossier usager")),
     Dispositif(
@@ -200,9 +217,68 @@ def _find_dispositifs(key: str) -> tuple[Dispositif, ...]:
 
 
 def resolve_dispositif(text: str | None) -> Dispositif | None:
-    """The one dispositif a label names, or None when it names none or several."""
+    """The one dispositif a label names, or None when it names none or several.
+
+    A label naming several domains of one dispositif ("DUI MS1 PA/PH/DOM, MS2
+    PDE, MS2 PDS") names that dispositif (DUI).
+    """
     found = find_dispositifs(text)
-    return found[0] if len(found) == 1 else None
+    if len(found) == 1:
+        return found[0]
+    levels = {dispositif.level for dispositif in found}
+    return BY_NAME[levels.pop()] if len(levels) == 1 else None
+
+
+# A dispositif read with several of its domains, as stored: "DUI MS1 PA/PH/DOM + MS2 PDE".
+DOMAIN_JOINER = " + "
+
+
+def dispositif_level(name: str | None) -> str | None:
+    """The dispositif at the level every rendering can know ("DUI MS2 PDE" -> "DUI",
+    "DUI MS1 PA/PH/DOM + MS2 PDE" -> "DUI", "LGC" -> "LGC"); unknown names unchanged."""
+    if not name:
+        return name
+    known = BY_NAME.get(name)
+    if known is not None:
+        return known.level
+    resolved = resolve_dispositif(name)
+    return resolved.level if resolved is not None else name
+
+
+def domains_of(name: str | None) -> tuple[str, ...]:
+    """The domain-level dispositifs a stored name carries, in vocabulary order."""
+    if not name:
+        return ()
+    known = BY_NAME.get(name)
+    if known is not None:
+        return (known.name,) if known.family else ()
+    return tuple(d.name for d in find_dispositifs(name) if d.family)
+
+
+def combine_dispositifs(first: str | None, second: str | None) -> str | None:
+    """One dispositif from two readings of the same entry: the finer wins, and
+    two different domains of one dispositif are both kept ("DUI MS1 PA/PH/DOM +
+    MS2 PDE"). Readings of different dispositifs keep the first."""
+    if not first or not second or first == second:
+        return first or second
+    if dispositif_level(first) != dispositif_level(second):
+        return first
+    domains = [d for d in DISPOSITIFS if d.name in domains_of(first) + domains_of(second)]
+    if not domains:
+        return first
+    if len(domains) == 1:
+        return domains[0].name
+    family = domains[0].family
+    shortened = [d.name.removeprefix(f"{family} ") for d in domains[1:]]
+    return DOMAIN_JOINER.join([domains[0].name, *shortened])
+
+
+def is_coarser_or_same(reading: str | None, stored: str | None) -> bool:
+    """Whether `reading` says nothing `stored` does not already say: the same
+    dispositif, or its dispositif level ("DUI") read where a domain is stored."""
+    if not reading or reading == stored:
+        return True
+    return not domains_of(reading) and dispositif_level(stored) == reading
 
 
 def resolve_couloir(text: str | None) -> str | None:

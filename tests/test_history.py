@@ -133,13 +133,23 @@ def test_partial_crawl_never_replaces():
     assert added.replaces is None and added.new_version_of == sol(version="4.0").key
 
 
-def test_other_dispositif_or_vague_is_another_product():
+def test_other_dispositif_is_another_product():
+    current = current_of(stored(sol(version="4.0")))
+    changes = detect_solution_changes(
+        current, [sol(version="4.1", dispositif="RI"), sol(version="4.0")], complete=True
+    )
+    [added] = changes
+    assert added.replaces is None and added.new_version_of is None
+
+
+def test_a_version_of_another_vague_is_a_new_version_of_the_product():
+    # The vague is not part of the product: some renderings print it only in a heading.
     current = current_of(stored(sol(version="4.0")))
     changes = detect_solution_changes(
         current, [sol(version="4.1", vague=2), sol(version="4.0")], complete=True
     )
     [added] = changes
-    assert added.replaces is None and added.new_version_of is None
+    assert added.new_version_of == sol(version="4.0").key
 
 
 def test_new_product_matching_a_candidature_records_it():

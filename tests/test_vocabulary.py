@@ -40,9 +40,23 @@ def test_resolve_dispositif_spellings(text, name):
     assert resolve_dispositif(text).name == name
 
 
-@pytest.mark.parametrize("text", ["MS2", "MS3", "MS1 et MS2", "DPI et RI", "Hôpital", "", None])
+@pytest.mark.parametrize("text", ["DPI et RI", "LGC et LGO", "Hôpital", "", None])
 def test_text_naming_none_or_several_dispositifs_resolves_to_none(text):
     assert resolve_dispositif(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MS2",
+        "MS3",
+        "MS1 et MS2",
+        "DUI MS1 PA/PH/DOM, MS2 PDE, MS2 PDS (62)",
+        "DUI MS1 PA/PH/DOM + MS2 PDE",
+    ],
+)
+def test_several_domains_of_one_dispositif_name_that_dispositif(text):
+    assert resolve_dispositif(text).name == "DUI"
 
 
 def test_group_name_names_all_its_members():
