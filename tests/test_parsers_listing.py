@@ -650,6 +650,13 @@ def test_facet_helper_text_and_count_markup_are_dropped():
     assert (facet.label, facet.count, facet.dispositif) == ("MS2 PDE", 14, "DUI MS2 PDE")
 
 
+def test_facet_naming_a_dispositif_with_its_domains_names_the_dispositif():
+    (facet,) = facets_of(
+        '<a href="?f%5B0%5D=dsr_solutions%3A388">DUI MS1 PA/PH/DOM, MS2 PDE, MS2 PDS (62)</a>'
+    )
+    assert (facet.dispositif, facet.couloir, facet.count) == ("DUI", "Social et médico-social", 62)
+
+
 def test_couloir_facet_names_a_couloir():
     (facet,) = facets_of('<a href="?f[0]=couloir:12">Imagerie (10)</a>')
     assert (facet.name, facet.couloir, facet.dispositif) == ("couloir", "Radiologie", None)
