@@ -40,7 +40,6 @@ from catalogue.versions import version_sort_key
 from scraper.items import CANDIDATE_FIELDS, SOLUTION_FIELDS, CandidateRecord, SolutionRecord
 from scraper.normalize import compact_key, loose_key
 from scraper.vocabulary import (
-    BY_NAME,
     combine_dispositifs,
     dispositif_level,
     domains_of,
@@ -392,17 +391,16 @@ def names_match(candidate: Mapping[str, Any], solution: Mapping[str, Any]) -> bo
 
 
 def dispositifs_compatible(a: str | None, b: str | None) -> bool:
-    """Unknown is compatible with anything; a generic dispositif with its
-    sub-programmes of the same couloir ("DUI" with "DUI MS1 PA/PH/DOM", not
-    "LGC" with "LGC SF", which belongs to another couloir)."""
+    """Unknown is compatible with anything; a dispositif with its domains ("DUI"
+    with "DUI MS1 PA/PH/DOM", not "LGC" with "LGC SF", another dispositif), and
+    readings naming domains when they share one ("DUI MS1 PA/PH/DOM + MS2 PDE"
+    with "DUI MS2 PDE")."""
     if is_blank(a) or is_blank(b) or a == b:
         return True
-    left, right = BY_NAME.get(a), BY_NAME.get(b)
-    if left is None or right is None:
+    if dispositif_level(a) != dispositif_level(b):
         return loose_key(a) == loose_key(b)
-    if left.couloir != right.couloir:
-        return False
-    return left.name.startswith(right.name + " ") or right.name.startswith(left.name + " ")
+    left, right = set(domains_of(a)), set(domains_of(b))
+    return not left or not right or bool(left & right)
 
 
 class CandidateIndex:

@@ -296,3 +296,13 @@ def test_missing_referenced_counts_only_referenced_entries():
     )
     assert missing_referenced(current, {sol("A").key}) == 1
     assert missing_referenced(current, set()) == 2
+
+
+def test_dispositifs_compatible_across_levels_and_combined_domains():
+    from catalogue.history import dispositifs_compatible
+
+    assert dispositifs_compatible("DUI", "DUI MS1 PA/PH/DOM")
+    assert dispositifs_compatible("DUI MS1 PA/PH/DOM + MS2 PDE", "DUI MS2 PDE")
+    assert not dispositifs_compatible("DUI MS1 PA/PH/DOM + MS2 PDE", "DUI MS2 PDS")
+    assert not dispositifs_compatible("LGC", "LGC SF")
+    assert dispositifs_compatible(None, "LGC")
