@@ -28,6 +28,15 @@ RUN_STATUSES = {
     "failed": "échouée",
     "running": "en cours",
 }
+# Why the ANS list could not be read (runs.failure_kind), as the public reads it.
+FAILURE_KINDS = {
+    "transient": "le site de l'ANS ne répondait pas ou renvoyait des erreurs temporaires",
+    "blocked": "le site de l'ANS a refusé l'accès",
+    "layout": "la mise en page a changé",
+    "not_found": "une page de la liste a disparu (erreur 404)",
+    "storage": "le catalogue n'a pas pu être enregistré",
+    "interrupted": "la synchronisation a été interrompue",
+}
 NARROW_NO_BREAK_SPACE = "\u202f"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
 
@@ -85,6 +94,11 @@ def french_number(value: int | None) -> str:
     if value is None:
         return "?"
     return f"{value:,}".replace(",", NARROW_NO_BREAK_SPACE)
+
+
+def failure_cause(kind: str | None) -> str | None:
+    """The French cause of a failure kind ("layout" -> "la mise en page a changé")."""
+    return FAILURE_KINDS.get(kind or "")
 
 
 def run_status(status: str | None) -> str:

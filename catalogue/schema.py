@@ -291,6 +291,13 @@ def m006_rendering_independent_keys(db: sqlite_utils.Database) -> None:
     refresh_name_terms(db)
 
 
+@migrations()
+def m008_failure_kind(db: sqlite_utils.Database) -> None:
+    """runs.failure_kind: why a run that is not complete is not, in one word
+    (scraper/items.py FAILURE_KINDS). Earlier runs stay NULL (unknown)."""
+    db["runs"].add_column("failure_kind", str)
+
+
 def _merged_entry(kept: dict, other: dict) -> dict:
     """Two stored entries that are one: the first seen keeps its identity."""
     from scraper.vocabulary import combine_dispositifs

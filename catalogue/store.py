@@ -53,7 +53,7 @@ from catalogue.history import (
 from catalogue.lookup import refresh_name_terms
 from catalogue.pages import page_id
 from catalogue.schema import CANDIDATE_COLUMNS, SOLUTION_COLUMNS, open_db
-from scraper.items import CrawlResult
+from scraper.items import INTERRUPTED, LAYOUT, CrawlResult
 
 RUNNING = "running"
 COMPLETE = "complete"
@@ -101,6 +101,7 @@ class RunSummary:
     candidates_changed: int = 0
     candidates_reappeared: int = 0
     downgraded: bool = False  # a complete crawl recorded as partial by the mass-removal guard
+    failure_kind: str | None = None  # why it is not complete (scraper/items.py FAILURE_KINDS)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -121,8 +122,9 @@ def fail_abandoned_runs(db: sqlite_utils.Database, *, now: str | None = None) ->
     with db.atomic():
         ids = [row[0] for row in db.execute("SELECT id FROM runs WHERE status = ?", [RUNNING])]
         db.execute(
-            "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE status = ?",
-            [FAILED, ABANDONED_REASON, now or utc_now(), RUNNING],
+            "UPDATE runs SET status = ?, reason = ?, finished_at = ?, failure_kind = ?"
+            " WHERE status = ?",
+            [FAILED, ABANDONED_REASON, now or utc_now(), INTERRUPTED, RUNNING],
         )
     return ids
 
@@ -139,14 +141,20 @@ def start_run(db: sqlite_utils.Database, base_url: str, *, now: str | None = Non
 
 
 def fail_run(
-    db: sqlite_utils.Database, run_id: int, reason: str, *, now: str | None = None
+    db: sqlite_utils.Database,
+    run_id: int,
+    reason: str,
+    *,
+    failure_kind: str | None = None,
+    now: str | None = None,
 ) -> bool:
     """Mark a running run failed (only its `runs` row). Returns False, and
     changes nothing, when the run is not running (already recorded)."""
     with db.atomic():
         cursor = db.execute(
-            "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ? AND status = ?",
-            [FAILED, reason, now or utc_now(), run_id, RUNNING],
+            "UPDATE runs SET status = ?, reason = ?, finished_at = ?, failure_kind = ?"
+            " WHERE id = ? AND status = ?",
+            [FAILED, reason, now or utc_now(), failure_kind, run_id, RUNNING],
         )
         return cursor.rowcount == 1
 
@@ -169,6 +177,7 @@ def record_run(
         rows_expected=result.rows_expected,
         rows_read=len(solutions),
         candidates_read=len(candidates),
+        failure_kind=result.failure_kind,
     )
     with db.atomic():
         # Writing first takes the write lock before anything is read.
@@ -220,6 +229,7 @@ def _guard_mass_removal(summary: RunSummary, current: dict, read_keys: set[str])
     if missing > MASS_REMOVAL_MIN and missing > MASS_REMOVAL_SHARE * referenced:
         summary.status = PARTIAL
         summary.downgraded = True
+        summary.failure_kind = LAYOUT
         summary.reason = (
             f"Synchronisation ramenée à partielle : {missing} des {referenced} solutions "
             "référencées manquaient à la lecture (plus de la moitié), ce qui ressemble à une "

@@ -19,6 +19,7 @@ import sqlite_utils
 from catalogue.lock import SYNC_LOCK_WAIT, LockHeld, sync_lock
 from catalogue.schema import open_db
 from catalogue.store import RunSummary, fail_abandoned_runs, fail_run, record_run, start_run
+from scraper import items
 
 INTERRUPTED = "Synchronisation interrompue avant la fin."
 
@@ -66,10 +67,10 @@ def crawl_and_store(db_path, base_url, delay, timeout, retries, progress) -> Run
             result = crawl(base_url, delay, timeout, retries, progress=progress)
         return record_run(db, run_id, result)
     except (Interrupted, KeyboardInterrupt):
-        fail_run(db, run_id, INTERRUPTED)
+        fail_run(db, run_id, INTERRUPTED, failure_kind=items.INTERRUPTED)
         raise Interrupted(INTERRUPTED) from None
     except (sqlite3.Error, OSError) as error:
-        fail_run_quietly(db, run_id, f"Écriture impossible : {error}")
+        fail_run_quietly(db, run_id, f"Écriture impossible : {error}", items.STORAGE)
         raise StorageError(str(error)) from error
     except BaseException as error:
         fail_run_quietly(db, run_id, f"Erreur inattendue : {error}")
@@ -91,9 +92,9 @@ def interrupt_on_sigterm():
         signal.signal(signal.SIGTERM, previous)
 
 
-def fail_run_quietly(db, run_id: int, reason: str) -> None:
+def fail_run_quietly(db, run_id: int, reason: str, failure_kind: str | None = None) -> None:
     try:
-        fail_run(db, run_id, reason)
+        fail_run(db, run_id, reason, failure_kind=failure_kind)
     except sqlite3.Error:
         pass  # the disk may be what failed; the next start_run closes the run
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from scraper.completeness import assess
+from scraper.completeness import assess, failure_kind
 from scraper.items import CandidateRecord, CrawlResult, PageReport, SolutionRecord
 from scraper.normalize import loose_key
 from scraper.vocabulary import combine_dispositifs, dispositif_level
@@ -58,6 +58,7 @@ def build_result(base_url: str, collector: RunCollector, errors: list[str]) -> C
         interrupted=collector.interrupted,
     )
     result.status, result.reason, result.rows_expected = assessment
+    result.failure_kind = failure_kind(result.status, result.pages, collector.interrupted)
     return result
 
 

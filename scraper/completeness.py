@@ -3,16 +3,28 @@
 `complete` only when every announced row was read, every page was read, and no
 row had to be dropped; `partial` when something usable was read but not all;
 `failed` when nothing usable was read or the run was interrupted. Reasons are
-French sentences: they are shown in the public catalogue.
+French sentences: they are shown in the public catalogue. A crawl that is not
+complete also gets its failure kind in one word (`failure_kind`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from scraper.items import CandidateRecord, PageReport, SolutionRecord
+from scraper.items import (
+    BLOCKED,
+    INTERRUPTED,
+    LAYOUT,
+    NOT_FOUND,
+    TRANSIENT,
+    CandidateRecord,
+    PageReport,
+    SolutionRecord,
+)
 
 SOLUTION_KINDS = ("listing", "facet")
+# When pages failed for several reasons, the one an operator must act on first.
+FAILURE_PRIORITY = (BLOCKED, NOT_FOUND, LAYOUT, TRANSIENT)
 
 
 def assess(
@@ -48,6 +60,17 @@ def assess(
         ),
         rows_expected,
     )
+
+
+def failure_kind(status: str, pages: list[PageReport], interrupted: bool = False) -> str | None:
+    """Why a crawl that is not complete is not, in one word: what its failed pages
+    say (the most pressing first), else the layout (rows missing or unreadable)."""
+    if status == "complete":
+        return None
+    if interrupted:
+        return INTERRUPTED
+    kinds = {page.failure for page in pages if page.error and page.failure}
+    return next((kind for kind in FAILURE_PRIORITY if kind in kinds), LAYOUT)
 
 
 def announced_total(pages: list[PageReport]) -> int | None:

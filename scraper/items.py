@@ -108,6 +108,16 @@ SOLUTION_FIELDS = tuple(f.name for f in fields(SolutionRecord))
 CANDIDATE_FIELDS = tuple(f.name for f in fields(CandidateRecord))
 
 
+# Why a sync could not read the site, in one word (runs.failure_kind).
+TRANSIENT = "transient"  # timeouts, dropped connections, 5xx, 429 after the retries
+BLOCKED = "blocked"  # 401/403, or robots.txt forbids the page
+LAYOUT = "layout"  # no result line, fewer rows than announced, unreadable rows or articles
+NOT_FOUND = "not_found"  # 404 on a page of the lists
+STORAGE = "storage"  # the catalogue could not be written
+INTERRUPTED = "interrupted"  # stopped (SIGTERM, Ctrl-C, a killed process)
+FAILURE_KINDS = (TRANSIENT, BLOCKED, LAYOUT, NOT_FOUND, STORAGE, INTERRUPTED)
+
+
 @dataclass(frozen=True)
 class PageReport:
     """What the crawl learnt about one page, read or not.
@@ -116,7 +126,8 @@ class PageReport:
     filtered on one dispositif), "news" (the news listing) or "article" (a
     candidate article). `announced` is the "N résultats" count (None when the
     page had no result line); `rows` the records read from it; `error` is set
-    when the page could not be fetched or read.
+    when the page could not be fetched or read, and `failure` then says why in
+    one word (one of `FAILURE_KINDS`).
     """
 
     url: str
@@ -127,6 +138,7 @@ class PageReport:
     error: str | None = None
     invalid_rows: int = 0
     page_number: int = 0
+    failure: str | None = None
 
 
 @dataclass
@@ -140,3 +152,4 @@ class CrawlResult:
     rows_expected: int | None = None
     status: str = "failed"  # complete | partial | failed
     reason: str = ""
+    failure_kind: str | None = None  # one of FAILURE_KINDS when not complete

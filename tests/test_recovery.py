@@ -135,10 +135,10 @@ def test_a_sync_stops_when_its_supervisor_is_gone(tmp_path):
     )
     try:
         child = int(supervisor.stdout.readline())
-        wait_until(lambda: db.exists() and _latest_status(db) == "running")
+        wait_until(lambda: db.exists() and _latest_status(db) == "running", timeout=60)
         supervisor.kill()  # SIGKILL: the child is not told
         supervisor.wait(timeout=10)
-        wait_until(lambda: _gone(child), timeout=15)
+        wait_until(lambda: _gone(child), timeout=30)
         assert _latest_status(db) == "failed"
     finally:
         supervisor.kill()

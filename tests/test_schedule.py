@@ -873,8 +873,8 @@ def start_real_scheduler(tmp_path, db_path, site) -> tuple[subprocess.Popen, int
         pids = re.findall(r"sync started \(pid (\d+)\)", log_file.read_text())
         return int(pids[-1]) if len(pids) > already else None
 
-    sync_pid = wait_for(started_sync, timeout=30)
-    wait_for(lambda: db_path.exists() and latest_status(db_path) == "running", timeout=30)
+    sync_pid = wait_for(started_sync, timeout=60)
+    wait_for(lambda: db_path.exists() and latest_status(db_path) == "running", timeout=60)
     return scheduler, sync_pid
 
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalogue.french import french_datetime, french_number, run_status
+from catalogue.french import (
+    failure_cause,
+    french_date,
+    french_datetime,
+    french_number,
+    paris_day,
+    run_status,
+)
 
 RUN_COLUMNS = (
     "id, started_at, finished_at, status, reason, rows_read, rows_expected, "
-    "candidates_read, added, removed, changed"
+    "candidates_read, added, removed, changed, failure_kind"
+)
+# The first run of the streak of runs that did not complete, after the last complete one.
+FIRST_FAILING_RUN = (
+    "SELECT started_at FROM runs WHERE status IN ('partial', 'failed')"
+    " AND id > coalesce((SELECT max(id) FROM runs WHERE status = 'complete'), 0)"
+    " ORDER BY id LIMIT 1"
 )
 LAST_COMPLETE_RUN = (
     f"SELECT {RUN_COLUMNS} FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1"
@@ -38,7 +51,26 @@ async def sync_status(db) -> dict[str, Any]:
     latest = await _first(db, LATEST_RUN)
     if latest is not None and last_complete is not None and latest["id"] == last_complete["id"]:
         latest = None
-    return {"last_complete": describe_run(last_complete), "latest": describe_run(latest)}
+    return {
+        "last_complete": describe_run(last_complete),
+        "latest": describe_run(latest),
+        "failing": await _failing(db, latest),
+    }
+
+
+async def _failing(db, latest: dict[str, Any] | None) -> str | None:
+    """ "La liste de l'ANS n'a pas pu être lue depuis le 3 décembre 2026 : la mise
+    en page a changé." when the latest finished run did not complete."""
+    if latest is None or latest["status"] not in ("partial", "failed"):
+        return None
+    first = await _first(db, FIRST_FAILING_RUN)
+    since = french_date(paris_day(first["started_at"])) if first else None
+    read = "lue en entier" if latest["status"] == "partial" else "lue"
+    sentence = f"La liste de l'ANS n'a pas pu être {read}"
+    if since:
+        sentence += f" depuis le {since}"
+    cause = failure_cause(latest.get("failure_kind"))
+    return f"{sentence} : {cause}." if cause else f"{sentence}."
 
 
 async def _first(db, sql: str) -> dict[str, Any] | None:

@@ -25,7 +25,7 @@ from twisted.internet.error import (
 )
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from scraper.items import PageReport
+from scraper.items import BLOCKED, NOT_FOUND, TRANSIENT, PageReport
 from scraper.middlewares import is_english_path
 from scraper.settings import LISTING_PATH, NEWS_PATH
 
@@ -62,6 +62,7 @@ class SiteSpider(scrapy.Spider):
             kind=request.meta.get("segur_kind", "page"),
             facet=request.meta.get("segur_facet"),
             error=describe_failure(failure),
+            failure=failure_kind(failure),
         )
 
 
@@ -91,6 +92,19 @@ def entry_url(base_url: str, path: str) -> str:
             prefix = prefix[: -len(known)]
             break
     return urlunsplit((parts.scheme, parts.netloc, prefix + "/" + path.lstrip("/"), "", ""))
+
+
+def failure_kind(failure) -> str:
+    """Why a page could not be fetched, in one word (scraper/items.py FAILURE_KINDS)."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        status = error.response.status
+        if status == 404:
+            return NOT_FOUND
+        return BLOCKED if status in (401, 403) else TRANSIENT
+    if isinstance(error, IgnoreRequest):
+        return BLOCKED
+    return TRANSIENT
 
 
 def describe_failure(failure) -> str:

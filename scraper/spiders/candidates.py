@@ -6,7 +6,7 @@ It walks the news listing (paged) and opens every article whose title says
 
 from __future__ import annotations
 
-from scraper.items import PageReport
+from scraper.items import LAYOUT, PageReport
 from scraper.parsers import parse_candidate_article, parse_news_listing
 from scraper.settings import NEWS_PATH
 from scraper.spiders.base import SiteSpider
@@ -32,6 +32,7 @@ class CandidatesSpider(SiteSpider):
             announced=page.announced,
             page_number=page.page_number,
             error=None if readable else "page d'actualités illisible",
+            failure=None if readable else LAYOUT,
         )
         if not readable:
             return
@@ -50,5 +51,6 @@ class CandidatesSpider(SiteSpider):
             rows=len(article.records),
             invalid_rows=article.invalid_rows,
             error=None if article.tables else "article sans tableau de candidats lisible",
+            failure=None if article.tables else LAYOUT,
         )
         yield from article.records

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from scraper.items import PageReport
+from scraper.items import LAYOUT, PageReport
 from scraper.parsers import Facet, RowContext, parse_listing
 from scraper.settings import LISTING_PATH
 from scraper.spiders.base import SiteSpider
@@ -44,6 +44,7 @@ class SolutionsSpider(SiteSpider):
                 facet=facet,
                 page_number=page.page_number,
                 error=UNREADABLE,
+                failure=LAYOUT,
             )
             return
         yield PageReport(
