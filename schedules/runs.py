@@ -24,6 +24,7 @@ class RunRow:
     removed: int | None
     changed: int | None
     reason: str | None
+    failure_kind: str | None = None
 
 
 def _connect_read_only(db_path: Path) -> sqlite3.Connection | None:
@@ -42,7 +43,8 @@ def _query(db_path: Path, sql: str, params: tuple = ()) -> sqlite3.Row | None:
         try:
             return connection.execute(sql, params).fetchone()
         except sqlite3.OperationalError as error:
-            if "no such table" in str(error):
+            # A catalogue not synced yet, or being created (migrations under way).
+            if "no such table" in str(error) or "no such column" in str(error):
                 return None
             raise
 
@@ -57,7 +59,7 @@ def latest_run_after(db_path: Path, run_id: int) -> RunRow | None:
     """The newest run recorded after `run_id`: the run a sync just made, if any."""
     row = _query(
         db_path,
-        "SELECT id, status, added, removed, changed, reason FROM runs"
+        "SELECT id, status, added, removed, changed, reason, failure_kind FROM runs"
         " WHERE id > ? ORDER BY id DESC LIMIT 1",
         (run_id,),
     )

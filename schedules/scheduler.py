@@ -13,7 +13,9 @@ At start, a run a killed sync left `running` is recorded as failed, and a
 catch-up sync runs at once when the catalogue is behind (no complete run in the
 last day, or the latest run did not complete). A catch-up refused because
 another sync holds the lock is tried again `CATCH_UP_RETRY_SECONDS` later, as
-long as it is still needed.
+long as it is still needed. A sync that failed for a transient reason
+(timeouts, 5xx, 429 after its retries) is tried once more
+`TRANSIENT_RETRY_SECONDS` later, the same night.
 
 The scheduler runs in a background thread; the main thread only waits for
 SIGTERM or Ctrl-C, then stops the running sync and shuts the scheduler down.
@@ -45,16 +47,19 @@ from apscheduler.triggers.date import DateTrigger
 
 from catalogue.lock import EXIT_LOCK_HELD
 from catalogue.sync import recover_interrupted_runs
-from schedules.job import SyncRunner, SyncSettings
+from schedules.job import SyncOutcome, SyncRunner, SyncSettings
 from schedules.logs import configure_logging
 from schedules.runs import last_complete_run_finished, latest_run_status, needs_catch_up
 from schedules.timing import daily_trigger, describe, dst_hazards
+from scraper.items import TRANSIENT
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "segur-sync"
 CATCH_UP_JOB_ID = "segur-catch-up"
 CATCH_UP_RETRY_SECONDS = 600.0
+TRANSIENT_RETRY_JOB_ID = "segur-transient-retry"
+TRANSIENT_RETRY_SECONDS = 3600.0
 MISFIRE_GRACE_TIME = 3 * 3600
 JOB_OPTIONS = {"misfire_grace_time": MISFIRE_GRACE_TIME, "coalesce": True, "max_instances": 1}
 STOP_POLL_SECONDS = 0.2
@@ -67,15 +72,22 @@ def build_scheduler(
     run_now: bool = False,
     still_behind: Callable[[], bool] = lambda: True,
     retry_seconds: float = CATCH_UP_RETRY_SECONDS,
+    transient_retry_seconds: float = TRANSIENT_RETRY_SECONDS,
 ) -> BackgroundScheduler:
     """A scheduler (not started) with the nightly sync job; `run_now` adds a
-    catch-up sync at once, retried while the lock refuses it and `still_behind()`."""
+    catch-up sync at once, retried while the lock refuses it and `still_behind()`.
+    A sync that fails for a transient reason is tried once more later."""
     scheduler = BackgroundScheduler(
         timezone=timezone, executors={"default": ThreadPoolExecutor(max_workers=1)}
     )
-    scheduler.add_job(runner.run_once, trigger, id=JOB_ID, name="segur sync", **JOB_OPTIONS)
+    retry = TransientRetry(scheduler, runner, transient_retry_seconds)
+    scheduler.add_job(
+        retry.after(runner.run_once), trigger, id=JOB_ID, name="segur sync", **JOB_OPTIONS
+    )
     if run_now:
-        catch_up = CatchUp(scheduler, runner, still_behind, retry_seconds)
+        catch_up = CatchUp(
+            scheduler, retry.after(runner.run_once), runner, still_behind, retry_seconds
+        )
         catch_up.schedule(datetime.now(timezone))
     scheduler.add_listener(
         partial(_log_job_event, trigger),
@@ -95,11 +107,13 @@ class CatchUp:
     def __init__(
         self,
         scheduler: BackgroundScheduler,
+        sync: Callable[[], SyncOutcome | None],
         runner: SyncRunner,
         still_behind: Callable[[], bool],
         retry_seconds: float,
     ):
         self.scheduler = scheduler
+        self.sync = sync
         self.runner = runner
         self.still_behind = still_behind
         self.retry_seconds = retry_seconds
@@ -115,7 +129,7 @@ class CatchUp:
         )
 
     def run(self):
-        outcome = self.runner.run_once()
+        outcome = self.sync()
         if outcome is not None and outcome.exit_code == EXIT_LOCK_HELD:
             if self.runner.stopping:
                 return outcome
@@ -129,6 +143,39 @@ class CatchUp:
             log.info("catch-up no longer needed: another sync brought the catalogue up to date")
             return None
         return self.run()
+
+
+class TransientRetry:
+    """One more try, `delay` seconds later, of a sync that failed for a transient
+    reason (the site was down or slow a moment): the night is not lost for a blip.
+    The retry itself is not retried."""
+
+    def __init__(self, scheduler: BackgroundScheduler, runner: SyncRunner, delay: float):
+        self.scheduler = scheduler
+        self.runner = runner
+        self.delay = delay
+
+    def after(self, sync: Callable[[], SyncOutcome | None]) -> Callable[[], SyncOutcome | None]:
+        def sync_then_maybe_retry():
+            outcome = sync()
+            if self._transient(outcome) and not self.runner.stopping:
+                when = datetime.now(self.scheduler.timezone) + timedelta(seconds=self.delay)
+                log.info("transient failure: trying the sync once more %s", describe(when))
+                self.scheduler.add_job(
+                    self.runner.run_once,
+                    DateTrigger(when),
+                    id=TRANSIENT_RETRY_JOB_ID,
+                    name="segur sync (retry)",
+                    replace_existing=True,
+                    **JOB_OPTIONS,
+                )
+            return outcome
+
+        return sync_then_maybe_retry
+
+    @staticmethod
+    def _transient(outcome: SyncOutcome | None) -> bool:
+        return bool(outcome and outcome.run and outcome.run.failure_kind == TRANSIENT)
 
 
 def _log_job_event(trigger: BaseTrigger, event: JobEvent) -> None:

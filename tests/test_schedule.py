@@ -54,7 +54,7 @@ UNREACHABLE = "http://127.0.0.1:9"
 
 # A stand-in for the `segur` CLI with the same contract (`sync` records a run in
 # the `runs` table and prints a summary; `diff` prints the markdown report), its
-# behaviour chosen by FAKE_SYNC: "added:N", "fail", "lock", "hang", "stubborn"
+# behaviour chosen by FAKE_SYNC: "added:N", "fail", "transient", "lock", "hang", "stubborn"
 # (ignores SIGTERM), "hang-with-child" (also starts a grandchild process).
 FAKE_SEGUR = r"""
 import os, signal, subprocess, sys, time
@@ -85,12 +85,13 @@ if mode in ("hang", "stubborn", "hang-with-child"):
 from catalogue.schema import open_db
 db = open_db(options["--db"])
 now = datetime.now(UTC).isoformat(timespec="seconds")
-failed = mode == "fail"
+failed = mode in ("fail", "transient")
 added = 0 if failed else int(mode.split(":")[1])
 db["runs"].insert({
     "started_at": now, "finished_at": now, "status": "failed" if failed else "complete",
     "reason": "Site injoignable" if failed else "", "base_url": options["--base-url"],
     "added": added, "removed": 0, "changed": 0,
+    "failure_kind": "transient" if mode == "transient" else None,
 })
 print(f"run: {'failed' if failed else 'complete'}, added {added}, removed 0, changed 0")
 if failed:
@@ -276,7 +277,7 @@ def test_job_options_and_trigger(tmp_path):
     scheduler.start(paused=True)
     try:
         job = scheduler.get_job(JOB_ID)
-        assert job.func == runner.run_once
+        assert job.func.__name__ == "sync_then_maybe_retry"  # runner.run_once, then maybe a retry
         assert job.misfire_grace_time == 3 * 3600
         assert job.coalesce is True
         assert job.max_instances == 1
@@ -931,3 +932,21 @@ def test_a_night_killed_midway_is_recovered_and_caught_up_despite_a_recent_compl
         open_db(db_path).execute("SELECT status, reason FROM runs WHERE id = ?", [killed_run])
     ).fetchone()
     assert status == "failed" and "arrêté avant la fin" in reason
+
+
+def test_a_transient_failure_is_tried_once_more_later(db_path, fake_segur, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="schedules")
+    monkeypatch.setenv("FAKE_SYNC", "transient")
+    runner = make_runner(db_path, fake_segur)
+    far = daily_trigger(parse_at("03:30"), PARIS)
+    scheduler = build_scheduler(runner, far, PARIS, run_now=True, transient_retry_seconds=0.3)
+    stop, thread, results = start_serving(scheduler, runner)
+    try:
+        wait_for(lambda: latest_run_after(db_path, 1), timeout=15)  # the retry ran
+        time.sleep(1.0)  # and was not retried in turn
+        assert latest_run_after(db_path, 2) is None
+        assert caplog.text.count("transient failure: trying the sync once more") == 1
+    finally:
+        stop.request("test")
+        thread.join(timeout=15)
+    assert results == [0]

@@ -59,8 +59,8 @@ def _faults(ctx, param, values):
     multiple=True,
     callback=_faults,
     metavar="KIND[:MATCH[:TIMES]]",
-    help="Make requests misbehave (repeatable): KIND is 503, 429, 500, drop, maintenance or "
-    "slow; MATCH a substring of the request target; TIMES a count or 'always'.",
+    help="Make requests misbehave (repeatable): KIND is 503, 429, 500, 403, 404, drop, "
+    "maintenance or slow; MATCH a substring of the request target; TIMES a count or 'always'.",
 )
 @click.option(
     "--robots-disallow", multiple=True, metavar="PATH", help="Extra Disallow line in robots.txt."

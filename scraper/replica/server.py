@@ -13,6 +13,7 @@ applies. Every request is logged in `requests`, faulted or not.
 
 * "503" and "429": that status with `Retry-After: 1`;
 * "500": a plain server error page;
+* "403" and "404": access refused, page not found;
 * "drop": the headers and half of the body are sent, then the connection is closed;
 * "maintenance": a 200 page saying the site is under maintenance, with no result line;
 * "slow": the normal answer, after `delay` seconds (3 by default, above a 2 s timeout).
@@ -33,7 +34,7 @@ from scraper.replica.dataset import STATES, Dataset, build_dataset
 from scraper.replica.render import error_page, maintenance_page, theme_for
 from scraper.replica.site import Page, Site
 
-FAULT_KINDS = ("503", "429", "500", "drop", "maintenance", "slow")
+FAULT_KINDS = ("503", "429", "500", "403", "404", "drop", "maintenance", "slow")
 SLOW_DELAY = 3.0
 
 
@@ -132,6 +133,12 @@ class _Handler(BaseHTTPRequestHandler):
                 "Le site Web a rencontré une erreur inattendue. Veuillez réessayer plus tard.",
             )
             self.send_page(Page(500, body), send_body)
+        elif fault.kind == "403":
+            body = error_page(403, "Accès refusé", "Vous n'avez pas accès à cette page.")
+            self.send_page(Page(403, body), send_body)
+        elif fault.kind == "404":
+            body = error_page(404, "Page introuvable", "La page demandée n'existe pas.")
+            self.send_page(Page(404, body), send_body)
         elif fault.kind == "maintenance":
             self.send_page(Page(200, maintenance_page()), send_body)
         elif fault.kind == "slow":
