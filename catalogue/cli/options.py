@@ -45,3 +45,24 @@ delay_option = click.option(
     type=click.FloatRange(min=0),
     help="Seconds between two requests (one request at a time).",
 )
+
+
+def _extra_labels(ctx, param, value):
+    if value is None:
+        return None
+    from scraper.parsers.labels import LabelsFileError, read_labels_file
+
+    try:
+        return read_labels_file(value)
+    except LabelsFileError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+labels_option = click.option(
+    "--labels",
+    "extra_labels",
+    envvar="SEGUR_LABELS",
+    type=click.Path(exists=True, dir_okay=False),
+    callback=_extra_labels,
+    help='TOML file of field labels to add to the built-in ones ([labels] editor = ["Société"]).',
+)

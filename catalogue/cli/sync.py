@@ -7,7 +7,7 @@ import sys
 import click
 
 from catalogue.cli import register
-from catalogue.cli.options import base_url_option, db_option, delay_option
+from catalogue.cli.options import base_url_option, db_option, delay_option, labels_option
 
 EXIT_NOT_COMPLETE = 1
 EXIT_STORAGE_ERROR = 3
@@ -31,8 +31,9 @@ EXIT_STORAGE_ERROR = 3
     type=click.IntRange(min=0, max=10),
     help="Retries of a page that fails (429, 503, 5xx, timeout, dropped connection).",
 )
+@labels_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
-def sync(base_url, db_path, delay, timeout, retries, quiet):
+def sync(base_url, db_path, delay, timeout, retries, extra_labels, quiet):
     """Crawl the ANS Ségur lists and store them in the catalogue.
 
     Reads the referenced solutions and the candidate-editor articles, checks
@@ -58,6 +59,10 @@ def sync(base_url, db_path, delay, timeout, retries, quiet):
     )
     from scraper.crawl import print_progress
 
+    if extra_labels:
+        from scraper.parsers.labels import use_extra_labels
+
+        use_extra_labels(extra_labels)
     supervisor = supervisor_from_environment()
     if supervisor is not None:
         die_with_supervisor(supervisor)

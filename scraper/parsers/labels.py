@@ -4,13 +4,24 @@ A label matches whatever its case, accents, plural mark or trailing colon:
 "ÉDITEUR :", "Editeurs", "Raison sociale*" and "N° de référencement" are all
 recognised. Matching is exact on that folded form, never by substring, so
 "Type de logiciel" (dispositif) is not mistaken for "Logiciel" (solution).
+
+Operators add labels without code through a TOML file (`segur sync --labels
+FILE`, `$SEGUR_LABELS`): `read_labels_file` checks it, `use_extra_labels` adds
+its labels to the built-in ones for the rest of the process:
+
+    [labels]
+    editor = ["Société"]
+    solution = ["Produit"]
+    version = ["Rév."]
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from scraper.normalize import label_key, loose_key
 
@@ -138,6 +149,60 @@ class LabelTable:
 LISTING = LabelTable.build("listing", LISTING_LABELS)
 CANDIDATE = LabelTable.build("candidate", CANDIDATE_LABELS)
 _TABLES = {table.name: table for table in (LISTING, CANDIDATE)}
+
+
+class LabelsFileError(Exception):
+    """A labels file that cannot be used (one-line message)."""
+
+
+def read_labels_file(path: str | Path) -> dict[str, tuple[str, ...]]:
+    """The labels a TOML file adds, per field; raises `LabelsFileError` for an
+    unreadable file, an unknown field, or a label that would name two fields."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise LabelsFileError(f"cannot read {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise LabelsFileError(f"{path} is not valid TOML: {error}") from None
+    section = data.get("labels")
+    if not isinstance(section, dict) or set(data) - {"labels"}:
+        raise LabelsFileError(f'{path}: expected one [labels] table, field = ["label", ...]')
+    extra: dict[str, tuple[str, ...]] = {}
+    for field, labels in section.items():
+        if field not in CANDIDATE_LABELS:
+            known = ", ".join(CANDIDATE_LABELS)
+            raise LabelsFileError(f"{path}: unknown field {field!r} (fields: {known})")
+        if isinstance(labels, str):
+            labels = [labels]
+        if not isinstance(labels, list) or not all(
+            isinstance(label, str) and label.strip() for label in labels
+        ):
+            raise LabelsFileError(f"{path}: {field} must be a list of labels")
+        extra[field] = tuple(label.strip() for label in labels)
+    try:
+        _candidate_table(extra)
+    except ValueError as error:
+        raise LabelsFileError(f"{path}: {error}") from None
+    return extra
+
+
+def use_extra_labels(extra: dict[str, tuple[str, ...]]) -> None:
+    """Add `extra` labels to the built-in ones for the rest of the process."""
+    global LISTING, CANDIDATE
+    LISTING = LabelTable.build("listing", _merged(LISTING_LABELS, extra))
+    CANDIDATE = _candidate_table(extra)
+    _TABLES.update({LISTING.name: LISTING, CANDIDATE.name: CANDIDATE})
+    _lookup.cache_clear()
+    _prefix_lookup.cache_clear()
+
+
+def _candidate_table(extra: dict[str, tuple[str, ...]]) -> LabelTable:
+    return LabelTable.build("candidate", _merged(CANDIDATE_LABELS, extra))
+
+
+def _merged(base: dict[str, tuple[str, ...]], extra: dict[str, tuple[str, ...]]):
+    """`base` with the `extra` labels of its own fields added."""
+    return {field: base[field] + extra.get(field, ()) for field in base}
 
 
 def field_for_label(text: str | None, table: LabelTable = LISTING) -> str | None:

@@ -1,0 +1,124 @@
+"""Synonyms without code: a TOML labels file teaches the scraper a renamed column."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from scraper.parsers import labels
+from scraper.parsers.labels import LabelsFileError, field_for_header, read_labels_file
+
+RENAMED = {
+    '">Éditeur</a></th>': '">Société</a></th>',
+    'scope="col">Solution</th>': 'scope="col">Produit</th>',
+    'scope="col">Version</th>': 'scope="col">Rév.</th>',
+}
+LABELS_FILE = '[labels]\neditor = ["Société"]\nsolution = ["Produit"]\nversion = ["Rév."]\n'
+
+
+@pytest.fixture
+def restore_labels():
+    saved = (labels.LISTING, labels.CANDIDATE, dict(labels._TABLES))
+    yield
+    labels.LISTING, labels.CANDIDATE = saved[0], saved[1]
+    labels._TABLES.clear()
+    labels._TABLES.update(saved[2])
+    labels._lookup.cache_clear()
+    labels._prefix_lookup.cache_clear()
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "labels.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_labels_file_adds_labels_to_the_built_in_ones(tmp_path, restore_labels):
+    extra = read_labels_file(write(tmp_path, LABELS_FILE))
+    assert extra == {"editor": ("Société",), "solution": ("Produit",), "version": ("Rév.",)}
+    assert field_for_header("Société") is None
+    labels.use_extra_labels(extra)
+    assert [field_for_header(text) for text in ("Société", "Produit", "Rév.", "Éditeur")] == [
+        "editor", "solution", "version", "editor",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[labels]\nsociete = ["Société"]\n', "unknown field 'societe'"),
+        ('[labels]\nsolution = ["Éditeur"]\n', "names both editor and solution"),
+        ('[labels]\neditor = ["Société"]\nsolution = ["Société"]\n', "names both"),
+        ("[labels\n", "not valid TOML"),
+        ('editor = ["Société"]\n', "expected one [labels] table"),
+        ("[labels]\neditor = [1]\n", "must be a list of labels"),
+    ],
+)
+def test_a_bad_labels_file_is_a_clear_error(tmp_path, text, message):
+    with pytest.raises(LabelsFileError, match=message.replace("[", r"\[")):
+        read_labels_file(write(tmp_path, text))
+
+
+def test_sync_refuses_a_bad_labels_file_with_exit_2(tmp_path, segur):
+    bad = write(tmp_path, '[labels]\nsociete = ["Société"]\n')
+    result = segur("sync", "--db", str(tmp_path / "x.db"), "--labels", str(bad))
+    assert result.returncode == 2
+    assert "unknown field 'societe'" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+class RenamingProxy:
+    """The replica with its listing columns renamed, as a restyled site would."""
+
+    def __init__(self, upstream: str):
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                with urllib.request.urlopen(upstream + self.path) as answer:
+                    body = answer.read().decode("utf-8")
+                    content_type = answer.headers["Content-Type"]
+                for old, new in RENAMED.items():
+                    body = body.replace(old, new)
+                data = body.replace(upstream, proxy.url).encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow
+def test_a_labels_file_makes_a_renamed_page_sync_complete(tmp_path, replica, segur):
+    site = RenamingProxy(replica(rendering="table").url)
+    try:
+        db = tmp_path / "segur.db"
+        common = ("--base-url", site.url, "--db", str(db), "--delay", "0", "-q")
+        unread = segur("sync", *common)
+        assert unread.returncode == 1
+        labels_file = write(tmp_path, LABELS_FILE)
+        read = segur("sync", *common, "--labels", str(labels_file))
+        assert read.returncode == 0, read.stderr
+    finally:
+        site.close()
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute("SELECT status, failure_kind FROM runs ORDER BY id").fetchall()
+        referenced = conn.execute("SELECT count(*) FROM solutions").fetchone()[0]
+    assert runs[0][0] in ("partial", "failed") and runs[0][1] == "layout"
+    assert runs[1] == ("complete", None)
+    assert referenced == 266
