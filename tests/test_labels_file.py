@@ -122,3 +122,55 @@ def test_a_labels_file_makes_a_renamed_page_sync_complete(tmp_path, replica, seg
     assert runs[0][0] in ("partial", "failed") and runs[0][1] == "layout"
     assert runs[1] == ("complete", None)
     assert referenced == 266
+
+
+# segur inspect: what the scraper saw.
+
+
+@pytest.fixture
+def renamed_page(tmp_path, replica):
+    url = (
+        replica(rendering="table").url + "/segur-du-numerique-en-sante/solutions-referencees-segur"
+    )
+    with urllib.request.urlopen(url) as answer:
+        html = answer.read().decode("utf-8")
+    for old, new in RENAMED.items():
+        html = html.replace(old, new)
+    path = tmp_path / "listing.html"
+    path.write_text(html, encoding="utf-8")
+    return path, url
+
+
+def test_inspect_names_the_labels_it_cannot_map_and_the_lines_to_add(renamed_page, segur):
+    path, url = renamed_page
+    result = segur("inspect", str(path), "--url", url)
+    assert result.returncode == 1
+    assert "kind: listing" in result.stdout and "announced: 266" in result.stdout
+    assert "labels naming no field: 'Société', 'Produit', 'Rév.'" in result.stdout
+    assert "verdict: NOT readable — 266 results announced but no row could be read" in result.stdout
+    assert '# FIELD = ["Société"]' in result.stdout and "[labels]" in result.stdout
+
+
+def test_inspect_with_a_labels_file_reads_the_page(renamed_page, segur, tmp_path):
+    path, url = renamed_page
+    labels_file = write(tmp_path, LABELS_FILE)
+    result = segur("inspect", str(path), "--url", url, "--labels", str(labels_file))
+    assert result.returncode == 0, result.stdout
+    assert "'Société' -> editor" in result.stdout
+    assert "verdict: readable — 50 row(s) read, 266 results announced" in result.stdout
+    assert "facet: 'Dossier Patient Informatisé (DPI)' (48) -> DPI" in result.stdout
+    assert "next page: " in result.stdout
+
+
+def test_inspect_a_live_page_with_one_request(replica, segur):
+    site = replica(rendering="cards")
+    result = segur("inspect", site.url + "/actualites")
+    assert result.returncode == 0, result.stdout
+    assert "kind: news" in result.stdout
+    assert sum("/actualites" in target for target in site.requests) == 1
+
+
+def test_inspect_something_that_is_not_a_page_is_a_one_line_error(segur, tmp_path):
+    result = segur("inspect", str(tmp_path / "missing.html"))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "no such file" in result.stderr
