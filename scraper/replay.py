@@ -237,6 +237,11 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     replay: ReplayServer
 
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client went away (a crawl stopped, a reset keep-alive): not an error
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
