@@ -23,6 +23,7 @@ recomputed for the answer sent.
 from __future__ import annotations
 
 import gzip
+import re
 import signal
 import sys
 import threading
@@ -172,18 +173,19 @@ class Rewriter:
     """Makes answers that name the recorded site (`netlocs`) name this server instead."""
 
     def __init__(self, netlocs: set[str], own_netloc: str):
-        own_origin = f"http://{own_netloc}".encode()
-        # Absolute URLs first: "//host" is also the end of "https://host".
-        self.replacements = [
-            (f"{scheme}://{netloc}".encode(), own_origin)
-            for netloc in sorted(netlocs)
-            for scheme in ("https", "http")
-        ] + [(f"//{netloc}".encode(), f"//{own_netloc}".encode()) for netloc in sorted(netlocs)]
+        self.own_netloc = own_netloc.encode()
+        named = sorted((netloc for netloc in netlocs if netloc), key=len, reverse=True)
+        hosts = b"|".join(re.escape(netloc.encode()) for netloc in named)
+        # One pass, so that a replacement is never rewritten again; a longer host
+        # name that merely starts like the recorded one is left alone.
+        self.pattern = re.compile(rb"(https?:)?//(?:" + hosts + rb")(?![\w.-])") if named else None
 
     def replace(self, data: bytes) -> bytes:
-        for recorded, own in self.replacements:
-            data = data.replace(recorded, own)
-        return data
+        return self.pattern.sub(self._own, data) if self.pattern else data
+
+    def _own(self, match: re.Match) -> bytes:
+        scheme = b"http:" if match.group(1) else b""  # scheme-relative links stay so
+        return scheme + b"//" + self.own_netloc
 
     def location(self, value: str) -> str:
         return self.replace(value.encode("latin-1", errors="replace")).decode("latin-1")

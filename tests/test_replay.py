@@ -117,6 +117,20 @@ def test_links_to_the_recorded_site_point_to_the_replay(archive):
     assert image[2] == b"\x89PNG" + SITE.encode()  # not text: never rewritten
 
 
+def test_only_links_to_the_recorded_site_are_rewritten_once():
+    from scraper.replay import Rewriter
+
+    rewriter = Rewriter({"industriels.example", "127.0.0.1:80"}, "127.0.0.1:8000")
+    page = (
+        b"https://industriels.example/a //industriels.example/b http://127.0.0.1:80/c "
+        b"https://industriels.example.org/ http://127.0.0.1:8000/d mailto:x@industriels.example"
+    )
+    assert rewriter.replace(page) == (
+        b"http://127.0.0.1:8000/a //127.0.0.1:8000/b http://127.0.0.1:8000/c "
+        b"https://industriels.example.org/ http://127.0.0.1:8000/d mailto:x@industriels.example"
+    )
+
+
 def test_a_request_recorded_without_answer_gets_none(archive):
     with ReplayServer(load_recording(archive)) as server:
         with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
