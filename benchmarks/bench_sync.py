@@ -79,13 +79,19 @@ def bench(rendering: str, scale: int) -> dict:
     return {
         "rendering": rendering,
         "exit": result.returncode,
-        "summary": (result.stdout.strip().splitlines() or [""])[-1],
+        "summary": run_summary(result.stdout),
         "seconds": seconds,
         "peak_mb": child_peak_mb(),
         "requests": requests,
         "minimum": minimum,
         "ratio": requests / minimum,
     }
+
+
+def run_summary(stdout: str) -> str:
+    """The `run N: …` line of `segur sync` (the archive line follows it)."""
+    lines = [line for line in stdout.splitlines() if line.startswith("run ")]
+    return lines[-1] if lines else ""
 
 
 def verdict(row: dict) -> str:

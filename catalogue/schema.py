@@ -292,6 +292,20 @@ def m006_rendering_independent_keys(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m007_run_archives(db: sqlite_utils.Database) -> None:
+    """The WARC file of each run's exchanges (scraper/archive.py, catalogue/archives.py).
+
+    * runs.archive_path: `archive/run-<id>.warc.gz`, relative to the catalogue's
+      folder; NULL when none could be written, and once retention deleted it;
+    * runs.archive_size (bytes) and runs.archive_sha256 (hex) of the file as
+      written; they stay after the file is deleted, a record of what was read.
+    """
+    db["runs"].add_column("archive_path", str)
+    db["runs"].add_column("archive_size", int)
+    db["runs"].add_column("archive_sha256", str)
+
+
+@migrations()
 def m008_failure_kind(db: sqlite_utils.Database) -> None:
     """runs.failure_kind: why a run that is not complete is not, in one word
     (scraper/items.py FAILURE_KINDS). Earlier runs stay NULL (unknown)."""
@@ -341,3 +355,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     migrations.apply(db)
+
+
+# Migrations apply in the order they are defined: m007 and later ones are defined
+# here, at the end of the module, after any earlier one.

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -100,11 +100,29 @@ class RunSummary:
     candidates_removed: int = 0
     candidates_changed: int = 0
     candidates_reappeared: int = 0
+    archive_path: str | None = None  # relative to the catalogue's folder (catalogue/archives.py)
+    archive_size: int | None = None
+    archive_sha256: str | None = None
+    # Not stored: for the operator.
     downgraded: bool = False  # a complete crawl recorded as partial by the mass-removal guard
     failure_kind: str | None = None  # why it is not complete (scraper/items.py FAILURE_KINDS)
+    notices: list[str] = field(default_factory=list)  # one-line problems that spared the run
+    archives_deleted: list[str] = field(default_factory=list)  # by retention, after the run
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+NOT_STORED = ("run_id", "downgraded", "notices", "archives_deleted")
+
+
+@dataclass(frozen=True)
+class RunArchive:
+    """The WARC file of a run's exchanges, as the `runs` row records it."""
+
+    path: str  # relative to the catalogue's folder, "/"-separated
+    size: int
+    sha256: str
 
 
 def utc_now() -> str:
@@ -160,9 +178,15 @@ def fail_run(
 
 
 def record_run(
-    db: sqlite_utils.Database, run_id: int, result: CrawlResult, *, now: str | None = None
+    db: sqlite_utils.Database,
+    run_id: int,
+    result: CrawlResult,
+    *,
+    now: str | None = None,
+    archive: RunArchive | None = None,
 ) -> RunSummary:
-    """Store one crawl as run `run_id`, in one transaction; see the module docstring."""
+    """Store one crawl as run `run_id`, in one transaction; see the module docstring.
+    `archive` is the WARC file of its exchanges, when one was written."""
     if result.status not in RESULT_STATUSES:
         raise ValueError(f"unknown crawl status {result.status!r}")
     now = now or utc_now()
@@ -179,6 +203,10 @@ def record_run(
         candidates_read=len(candidates),
         failure_kind=result.failure_kind,
     )
+    if archive is not None:
+        summary.archive_path = archive.path
+        summary.archive_size = archive.size
+        summary.archive_sha256 = archive.sha256
     with db.atomic():
         # Writing first takes the write lock before anything is read.
         _claim_run(db, run_id, now)
@@ -375,9 +403,42 @@ def _count(summary: RunSummary, solutions: list[Change], candidates: list[Change
 
 def _finish_run_row(db: sqlite_utils.Database, summary: RunSummary, now: str) -> None:
     values = summary.as_dict()
-    values.pop("run_id")
-    values.pop("downgraded")
+    for name in NOT_STORED:
+        values.pop(name)
     db["runs"].update(summary.run_id, {**values, "finished_at": now})
+
+
+CHANGE_COUNTS = (
+    "added",
+    "removed",
+    "changed",
+    "reappeared",
+    "candidates_added",
+    "candidates_removed",
+    "candidates_changed",
+    "candidates_reappeared",
+)
+
+
+def finished_runs_without_change(db: sqlite_utils.Database, run_ids) -> set[int]:
+    """Those of `run_ids` that are finished and changed no entry (unknown ids are left out)."""
+    changed = " + ".join(f"coalesce([{name}], 0)" for name in CHANGE_COUNTS)
+    rows = db.execute(
+        f"SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(?))"
+        f" AND status != ? AND {changed} = 0",
+        [json.dumps(sorted(run_ids)), RUNNING],
+    )
+    return {row[0] for row in rows}
+
+
+def forget_archives(db: sqlite_utils.Database, run_ids) -> None:
+    """The archive files of `run_ids` are deleted: their `archive_path` becomes NULL.
+    Size and SHA-256 stay, a record of what was read."""
+    with db.atomic():
+        db.execute(
+            "UPDATE runs SET archive_path = NULL WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(run_ids))],
+        )
 
 
 def open_existing_catalogue(path: str | Path) -> sqlite_utils.Database:

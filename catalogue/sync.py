@@ -1,4 +1,5 @@
-"""One sync: take the lock, crawl the site, store the run in one transaction.
+"""One sync: take the lock, crawl the site (keeping every exchange in the run's
+WARC archive), store the run in one transaction, prune old archives.
 
 Also what keeps a sync from being lost or orphaned: `recover_interrupted_runs`
 records as failed a run left `running` by a killed process, and
@@ -16,10 +17,19 @@ from pathlib import Path
 
 import sqlite_utils
 
+from catalogue.archives import DEFAULT_KEEP_DAYS, finish_archive, open_archive, prune_archives
 from catalogue.lock import SYNC_LOCK_WAIT, LockHeld, sync_lock
 from catalogue.schema import open_db
-from catalogue.store import RunSummary, fail_abandoned_runs, fail_run, record_run, start_run
+from catalogue.store import (
+    RunArchive,
+    RunSummary,
+    fail_abandoned_runs,
+    fail_run,
+    record_run,
+    start_run,
+)
 from scraper import items
+from scraper.archive import ArchiveError
 
 INTERRUPTED = "Synchronisation interrompue avant la fin."
 
@@ -39,6 +49,7 @@ def run_sync(
     timeout: float = 30.0,
     retries: int = 3,
     progress=None,
+    keep_archives_days: float = DEFAULT_KEEP_DAYS,
 ) -> RunSummary:
     """Crawl `base_url` and store what was read in the catalogue at `db_path`.
 
@@ -46,10 +57,17 @@ def run_sync(
     cannot be written (the run, if started, is then recorded as failed),
     Interrupted when stopped before the crawl began. A crawl stopped by a
     signal is stored as a failed run: entries stay as they were.
+
+    The archive is written beside the catalogue (catalogue/archives.py); when it
+    cannot be, the run is stored all the same and `summary.notices` says why.
+    Then archives older than `keep_archives_days` of runs that changed nothing
+    are deleted (`summary.archives_deleted`).
     """
     try:
         with sync_lock(db_path, wait=SYNC_LOCK_WAIT):
-            return crawl_and_store(db_path, base_url, delay, timeout, retries, progress)
+            summary = crawl_and_store(db_path, base_url, delay, timeout, retries, progress)
+            prune_after_run(db_path, keep_archives_days, summary)
+            return summary
     except OSError as error:  # only the lock file's: crawl_and_store converts its own
         raise StorageError(str(error)) from error
 
@@ -62,10 +80,15 @@ def crawl_and_store(db_path, base_url, delay, timeout, retries, progress) -> Run
         run_id = start_run(db, base_url)
     except (sqlite3.Error, OSError) as error:
         raise StorageError(str(error)) from error
+    recorder = open_archive(db_path, run_id, base_url)
     try:
         with interrupt_on_sigterm():
-            result = crawl(base_url, delay, timeout, retries, progress=progress)
-        return record_run(db, run_id, result)
+            result = crawl(base_url, delay, timeout, retries, progress=progress, archive=recorder)
+        archive, notice = finished_archive(db_path, run_id, recorder)
+        summary = record_run(db, run_id, result, archive=archive)
+        if notice:
+            summary.notices.append(notice)
+        return summary
     except (Interrupted, KeyboardInterrupt):
         fail_run(db, run_id, INTERRUPTED, failure_kind=items.INTERRUPTED)
         raise Interrupted(INTERRUPTED) from None
@@ -75,6 +98,23 @@ def crawl_and_store(db_path, base_url, delay, timeout, retries, progress) -> Run
     except BaseException as error:
         fail_run_quietly(db, run_id, f"Erreur inattendue : {error}")
         raise
+    finally:
+        recorder.discard()  # a no-op once finished: the file was moved into place
+
+
+def finished_archive(db_path, run_id: int, recorder) -> tuple[RunArchive | None, str | None]:
+    """The run's archive moved into place, or None and why not."""
+    try:
+        return finish_archive(db_path, recorder), None
+    except ArchiveError as error:
+        return None, f"run {run_id}: the archive could not be written: {error}"
+
+
+def prune_after_run(db_path, keep_days: float, summary: RunSummary) -> None:
+    try:
+        summary.archives_deleted = prune_archives(db_path, keep_days)
+    except ArchiveError as error:
+        summary.notices.append(f"old archives could not all be deleted: {error}")
 
 
 @contextmanager

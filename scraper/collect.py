@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from scraper.archive import WarcRecorder
 from scraper.completeness import assess, failure_kind
 from scraper.items import CandidateRecord, CrawlResult, PageReport, SolutionRecord
 from scraper.normalize import loose_key
@@ -25,6 +26,7 @@ class RunCollector:
     invalid_records: int = 0
     pages_expected: int = 0
     interrupted: bool = False  # set when SIGTERM or Ctrl-C stopped the crawl
+    archive: WarcRecorder | None = None  # records every exchange (scraper/archive.py)
 
     def add(self, item) -> None:
         if isinstance(item, SolutionRecord):

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from scrapy.crawler import CrawlerProcess
 
+from scraper.archive import WarcRecorder
 from scraper.collect import Progress, RunCollector, build_result
 from scraper.items import CrawlResult
 from scraper.settings import scrapy_settings
@@ -25,9 +26,11 @@ def crawl(
     retries: int = 3,
     progress: Progress | None = None,
     extra_settings: dict | None = None,
+    archive: WarcRecorder | None = None,
 ) -> CrawlResult:
-    """Crawl the referenced solutions, then the candidate articles."""
-    collector = RunCollector(progress=progress)
+    """Crawl the referenced solutions, then the candidate articles; every
+    exchange with the site goes to `archive` when given (the caller finishes it)."""
+    collector = RunCollector(progress=progress, archive=archive)
     settings = {**scrapy_settings(delay=delay, timeout=timeout, retries=retries)}
     settings.update(extra_settings or {})
     process = CrawlerProcess(settings=settings)

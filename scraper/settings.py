@@ -74,6 +74,9 @@ def scrapy_settings(delay: float = 1.0, timeout: float = 30.0, retries: int = 3)
             "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
             "scraper.middlewares.RetryAfterMiddleware": 550,
             "scraper.middlewares.StayOnSiteMiddleware": 50,
+            # Next to the network, after every other middleware: it sees each
+            # request as sent and each answer as received (scraper/archive.py).
+            "scraper.archive.ArchiveMiddleware": 950,
         },
         "ITEM_PIPELINES": {
             "scraper.pipelines.ValidationPipeline": 100,

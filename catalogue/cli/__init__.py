@@ -30,6 +30,7 @@ from catalogue.cli import check as _check  # noqa: E402,F401
 from catalogue.cli import demo as _demo  # noqa: E402,F401
 from catalogue.cli import diff as _diff  # noqa: E402,F401
 from catalogue.cli import inspect as _inspect  # noqa: E402,F401
+from catalogue.cli import replay as _replay  # noqa: E402,F401
 from catalogue.cli import replica as _replica  # noqa: E402,F401
 from catalogue.cli import schedule as _schedule  # noqa: E402,F401
 from catalogue.cli import serve as _serve  # noqa: E402,F401

@@ -11,6 +11,7 @@ from catalogue.cli.options import base_url_option, db_option, delay_option, labe
 
 EXIT_NOT_COMPLETE = 1
 EXIT_STORAGE_ERROR = 3
+KEEP_ARCHIVES_DAYS = 90  # catalogue.archives.DEFAULT_KEEP_DAYS, without importing it here
 
 
 @click.command()
@@ -31,14 +32,28 @@ EXIT_STORAGE_ERROR = 3
     type=click.IntRange(min=0, max=10),
     help="Retries of a page that fails (429, 503, 5xx, timeout, dropped connection).",
 )
+@click.option(
+    "--keep-archives",
+    "keep_archives_days",
+    default=KEEP_ARCHIVES_DAYS,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Delete the archives older than DAYS of runs that changed nothing "
+    "(archives of runs that changed something are kept).",
+)
 @labels_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
-def sync(base_url, db_path, delay, timeout, retries, extra_labels, quiet):
+def sync(base_url, db_path, delay, timeout, retries, keep_archives_days, extra_labels, quiet):
     """Crawl the ANS Ségur lists and store them in the catalogue.
 
     Reads the referenced solutions and the candidate-editor articles, checks
     the rows read against the counts the site announces, and stores the run in
     one transaction. Only a complete run marks missing entries as removed.
+
+    Every request and answer of the run is kept in archive/run-ID.warc.gz next
+    to the catalogue (`segur replay` serves it again); a failure to write it is
+    reported on stderr and changes nothing else.
 
     Exit codes: 0 complete run; 1 partial, failed or interrupted run (reason on
     stderr); 2 bad option; 3 the catalogue could not be written; 75 another
@@ -48,6 +63,7 @@ def sync(base_url, db_path, delay, timeout, retries, extra_labels, quiet):
     Example:
         segur sync --db data/segur.db
         segur sync --base-url http://127.0.0.1:8000 --delay 0
+        segur sync --db data/segur.db --keep-archives 30
     """
     from catalogue.lock import EXIT_LOCK_HELD, LockHeld
     from catalogue.sync import (
@@ -74,6 +90,7 @@ def sync(base_url, db_path, delay, timeout, retries, extra_labels, quiet):
             timeout=timeout,
             retries=retries,
             progress=None if quiet else print_progress,
+            keep_archives_days=keep_archives_days,
         )
     except LockHeld as error:
         fail(f"segur sync: {error}", EXIT_LOCK_HELD)
@@ -86,6 +103,10 @@ def sync(base_url, db_path, delay, timeout, retries, extra_labels, quiet):
     if not quiet and sys.stderr.isatty():
         click.echo("", err=True)
     click.echo(format_summary(summary))
+    for line in format_archives(summary, keep_archives_days):
+        click.echo(line)
+    for notice in summary.notices:
+        click.echo(f"segur sync: {one_line(notice)}", err=True)
     if summary.status != "complete":
         fail(
             f"segur sync: run {summary.run_id} {summary.status}: {summary.reason}",
@@ -103,8 +124,27 @@ def format_summary(summary) -> str:
     )
 
 
+def format_archives(summary, keep_days: int) -> list[str]:
+    lines = []
+    if summary.archive_path:
+        lines.append(
+            f"archive: {summary.archive_path} ({summary.archive_size} bytes, "
+            f"sha256 {summary.archive_sha256})"
+        )
+    if summary.archives_deleted:
+        lines.append(
+            f"archives deleted (older than {keep_days} days, no change): "
+            + ", ".join(summary.archives_deleted)
+        )
+    return lines
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
 def fail(message: str, code: int) -> None:
-    click.echo(" ".join(message.split()), err=True)
+    click.echo(one_line(message), err=True)
     sys.exit(code)
 
 
