@@ -174,3 +174,21 @@ def test_inspect_something_that_is_not_a_page_is_a_one_line_error(segur, tmp_pat
     result = segur("inspect", str(tmp_path / "missing.html"))
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "no such file" in result.stderr
+
+
+@pytest.mark.slow
+def test_inspect_a_page_of_a_sync_archive_without_a_request(tmp_path, replica, segur):
+    site = replica(rendering="lines")
+    db = tmp_path / "segur.db"
+    assert (
+        segur("sync", "--base-url", site.url, "--db", str(db), "--delay", "0", "-q").returncode == 0
+    )
+    archive = tmp_path / "archive" / "run-1.warc.gz"
+    site.clear_requests()
+    listing = "https://ans.example/segur-du-numerique-en-sante/solutions-referencees-segur"
+    result = segur("inspect", str(archive), "--url", listing)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "kind: listing" in result.stdout and "announced: 266" in result.stdout
+    unchosen = segur("inspect", str(archive))
+    assert unchosen.returncode == 1 and "choose a page" in unchosen.stderr
+    assert site.requests == []
