@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from scraper.parsers import labels
 from scraper.parsers.labels import LabelsFileError, field_for_header, read_labels_file
+from tests.rewriting_proxy import RewritingProxy
+from tests.serve_support import ServeProcess
 
 RENAMED = {
     '">Éditeur</a></th>': '">Société</a></th>',
@@ -71,42 +71,15 @@ def test_sync_refuses_a_bad_labels_file_with_exit_2(tmp_path, segur):
     assert not (tmp_path / "x.db").exists()
 
 
-class RenamingProxy:
-    """The replica with its listing columns renamed, as a restyled site would."""
-
-    def __init__(self, upstream: str):
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                with urllib.request.urlopen(upstream + self.path) as answer:
-                    body = answer.read().decode("utf-8")
-                    content_type = answer.headers["Content-Type"]
-                for old, new in RENAMED.items():
-                    body = body.replace(old, new)
-                data = body.replace(upstream, proxy.url).encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+def renamed(html: str) -> str:
+    for old, new in RENAMED.items():
+        html = html.replace(old, new)
+    return html
 
 
 @pytest.mark.slow
 def test_a_labels_file_makes_a_renamed_page_sync_complete(tmp_path, replica, segur):
-    site = RenamingProxy(replica(rendering="table").url)
-    try:
+    with RewritingProxy(replica(rendering="table").url, renamed) as site:
         db = tmp_path / "segur.db"
         common = ("--base-url", site.url, "--db", str(db), "--delay", "0", "-q")
         unread = segur("sync", *common)
@@ -114,8 +87,6 @@ def test_a_labels_file_makes_a_renamed_page_sync_complete(tmp_path, replica, seg
         labels_file = write(tmp_path, LABELS_FILE)
         read = segur("sync", *common, "--labels", str(labels_file))
         assert read.returncode == 0, read.stderr
-    finally:
-        site.close()
     with sqlite3.connect(db) as conn:
         runs = conn.execute("SELECT status, failure_kind FROM runs ORDER BY id").fetchall()
         referenced = conn.execute("SELECT count(*) FROM solutions").fetchone()[0]
@@ -192,3 +163,25 @@ def test_inspect_a_page_of_a_sync_archive_without_a_request(tmp_path, replica, s
     unchosen = segur("inspect", str(archive))
     assert unchosen.returncode == 1 and "choose a page" in unchosen.stderr
     assert site.requests == []
+
+
+@pytest.mark.slow
+def test_an_operator_rechecks_a_fix_offline_against_the_archived_night(tmp_path, replica, segur):
+    """The night the site renamed its columns: the run is not complete and its pages are
+    archived; replayed offline, the archive syncs complete with a labels file."""
+    with RewritingProxy(replica(rendering="table").url, renamed) as site:
+        night = tmp_path / "night" / "segur.db"
+        assert (
+            segur("sync", "--base-url", site.url, "--db", str(night), "--delay", "0").returncode
+            == 1
+        )
+    archive = night.parent / "archive" / "run-1.warc.gz"
+    replay = ServeProcess(["replay", str(archive), "--port", "0"])
+    try:
+        check = tmp_path / "check.db"
+        common = ("--base-url", replay.url.rstrip("/"), "--db", str(check), "--delay", "0", "-q")
+        labels_file = write(tmp_path, LABELS_FILE)
+        fixed = segur("sync", *common, "--labels", str(labels_file))
+    finally:
+        replay.stop()
+    assert fixed.returncode == 0, fixed.stderr

@@ -2,12 +2,13 @@
 after another records no addition, removal or change (docs/ans-site.md, section 4.1).
 
 Renderings that publish the same list (by their own truth) are chained into one
-catalogue; what one rendering prints and another omits at the level of one entry (a DUI
-domain, a referencing number, pilots) is covered on the store's side by test_identity.py.
+catalogue, and the replica is synced alternately as it is and restyled tersely (no DUI
+domain, no referencing number, no pilots).
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import defaultdict
 
@@ -15,6 +16,7 @@ import pytest
 
 from tests.alt_site import RENDERINGS, AltServer, truth_solutions
 from tests.conftest import run_segur
+from tests.rewriting_proxy import RewritingProxy
 
 pytestmark = pytest.mark.slow
 
@@ -53,3 +55,46 @@ def test_one_rendering_after_another_records_no_change(tmp_path, names):
         if number:
             changes = {count: run[count] for count in COUNTS if run[count]}
             assert changes == {}, f"{names[number - 1]} then {name}: {changes}"
+
+
+DUI_DOMAIN = re.compile(r"(Dossier Usager Informatisé \(DUI\)) – MS\d [A-Z/]+")
+NUMBER_CELL = re.compile(r'(views-field-numero-referencement">)[0-9a-f]{10}(</td>)')
+PILOTS_CELL = re.compile(r'(views-field-premieres-installations">).*?(</td>)', re.S)
+
+
+def terse(html: str) -> str:
+    """The replica restyled tersely: "DUI" without its domain, no referencing number,
+    no pilots."""
+    html = DUI_DOMAIN.sub(r"\1", html)
+    html = NUMBER_CELL.sub(r"\1\2", html)
+    return PILOTS_CELL.sub(r"\1\2", html)
+
+
+def sync_through(site: str, db) -> dict:
+    process = run_segur("sync", "--base-url", site, "--db", str(db), "--delay", "0", "-q")
+    run = last_run(db)
+    assert (process.returncode, run["status"]) == (0, "complete"), process.stderr
+    return {count: run[count] for count in COUNTS if run[count]}
+
+
+@pytest.mark.parametrize("order", ["detailed-then-terse", "terse-then-detailed"])
+def test_a_rendering_omitting_domains_numbers_and_pilots_records_no_change(
+    tmp_path, replica, order
+):
+    upstream = replica(rendering="table").url
+    with RewritingProxy(upstream, terse) as proxy:
+        sites = [upstream, proxy.url] if order == "detailed-then-terse" else [proxy.url, upstream]
+        db = tmp_path / "segur.db"
+        first = sync_through(sites[0], db)
+        assert first["added"] == 266
+        assert sync_through(sites[1], db) == {}
+        again = sync_through(sites[0], db)
+        assert again == {}
+    with sqlite3.connect(db) as connection:
+        dui = connection.execute(
+            "SELECT count(*) FROM solutions WHERE dispositif LIKE 'DUI MS%'"
+        ).fetchone()[0]
+        numbers = connection.execute(
+            "SELECT count(*) FROM solutions WHERE reference_number IS NOT NULL"
+        ).fetchone()[0]
+    assert dui == 85 and numbers > 50  # the finer facts, whichever came first
