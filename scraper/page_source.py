@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scraper.settings import USER_AGENT, BadBaseUrl, check_base_url
+from scraper.settings import USER_AGENT
 
 TIMEOUT_SECONDS = 30
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -32,10 +32,9 @@ def read_page(target: str, url: str | None = None) -> tuple[str, str]:
 
 
 def fetch(url: str) -> str:
-    try:
-        check_base_url(url)
-    except BadBaseUrl as error:
-        raise PageSourceError(str(error)) from None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PageSourceError(f"not an http(s) URL of a host: {url}")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from scraper.parsers import labels
+from scraper.parsers import labels, parse_listing
 from scraper.parsers.labels import LabelsFileError, field_for_header, read_labels_file
 from tests.rewriting_proxy import RewritingProxy
 from tests.serve_support import ServeProcess
@@ -139,6 +139,14 @@ def test_inspect_a_live_page_with_one_request(replica, segur):
     assert result.returncode == 0, result.stdout
     assert "kind: news" in result.stdout
     assert sum("/actualites" in target for target in site.requests) == 1
+    listing = site.url + "/segur-du-numerique-en-sante/solutions-referencees-segur"
+    with urllib.request.urlopen(listing) as answer:
+        facets = parse_listing(answer.read().decode("utf-8"), listing).facets
+    dpi = next(facet.url for facet in facets if facet.dispositif == "DPI")
+    result = segur("inspect", dpi)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "editor <- 'Raison sociale': " in result.stdout  # where each field came from
+    assert "dispositif <- (page): DPI" in result.stdout  # known from the facet, not the row
 
 
 def test_inspect_something_that_is_not_a_page_is_a_one_line_error(segur, tmp_path):

@@ -66,8 +66,11 @@ def report_lines(inspection) -> list[str]:
     if inspection.unmapped:
         lines.append(f"labels naming no field: {', '.join(map(repr, inspection.unmapped))}")
     lines.append(f"rows read: {len(inspection.rows)}")
+    source = {}
+    for label, field in inspection.labels.items():
+        source.setdefault(field, label)
     for number, row in enumerate(inspection.rows[:MAX_ROWS_SHOWN], start=1):
-        lines.append(f"  {number}. " + "; ".join(f"{k}={v}" for k, v in row.items()))
+        lines.append(f"  {number}. " + "; ".join(_field(k, v, source) for k, v in row.items()))
     if len(inspection.rows) > MAX_ROWS_SHOWN:
         lines.append(f"  ... {len(inspection.rows) - MAX_ROWS_SHOWN} more")
     for label, named, count in inspection.facets:
@@ -80,6 +83,13 @@ def report_lines(inspection) -> list[str]:
     verdict = "readable" if inspection.readable else "NOT readable"
     lines.append(f"verdict: {verdict} — {inspection.why}")
     return lines
+
+
+def _field(name: str, value: str, source: dict[str, str]) -> str:
+    """`editor <- 'Raison sociale': ACME`, or `(page)` for what the page's facets,
+    headings or address said."""
+    label = repr(source[name]) if name in source else "(page)"
+    return f"{name} <- {label}: {value}"
 
 
 register(inspect)
