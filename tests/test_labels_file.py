@@ -146,7 +146,7 @@ def test_inspect_a_live_page_with_one_request(replica, segur):
     result = segur("inspect", dpi)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "editor <- 'Raison sociale': " in result.stdout  # where each field came from
-    assert "dispositif <- (page): DPI" in result.stdout  # known from the facet, not the row
+    assert "source_url <- (page): " in result.stdout  # what the page, not a label, gave
 
 
 def test_inspect_something_that_is_not_a_page_is_a_one_line_error(segur, tmp_path):
