@@ -15,6 +15,7 @@ install: $(BIN)/segur
 
 lint: install
 	$(BIN)/ruff check scraper catalogue schedules tests benchmarks
+	$(BIN)/ruff format --check scraper catalogue schedules tests benchmarks
 
 test: install lint
 	$(BIN)/python -m pytest

@@ -215,12 +215,3 @@ def _element(change: dict[str, Any]) -> dict[str, Any]:
     elif kind == CHANGED:
         element["changes"] = change["fields"]
     return element
-
-
-def report_keys(report: dict[str, Any]) -> dict[str, dict[str, set[str]]]:
-    """{"solutions": {"added": {keys}, "removed": {...}, "changed": {...}}, "candidates": ...}:
-    the sets to compare with a known truth (end-to-end tests)."""
-    return {
-        entity: {group: {element["key"] for element in report[entity][group]} for group in GROUPS}
-        for entity in ("solutions", "candidates")
-    }

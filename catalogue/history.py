@@ -123,11 +123,6 @@ def unique_by_key(records: Iterable[Record]) -> dict[str, Record]:
     return merged
 
 
-def merge_duplicates(records: Iterable[Record]) -> list[Record]:
-    """`unique_by_key` as a list."""
-    return list(unique_by_key(records).values())
-
-
 def _natural_key_aliases(keyed: Sequence[tuple[str, Record]]) -> dict[str, str]:
     numbered = {
         _natural_key(record): key
@@ -379,17 +374,6 @@ def compact_editors_match(left: str, right: str) -> bool:
     return shorter == longer or (len(shorter) >= MIN_EDITOR_FRAGMENT and shorter in longer)
 
 
-def names_match(candidate: Mapping[str, Any], solution: Mapping[str, Any]) -> bool:
-    """Same product by name: solution names equal in compact form (and not
-    empty), editors equal or one legal name containing the other."""
-    solution_name = compact_key(solution.get("solution"))
-    return (
-        bool(solution_name)
-        and compact_key(candidate.get("solution")) == solution_name
-        and editors_match(candidate.get("editor"), solution.get("editor"))
-    )
-
-
 def dispositifs_compatible(a: str | None, b: str | None) -> bool:
     """Unknown is compatible with anything; a dispositif with its domains ("DUI"
     with "DUI MS1 PA/PH/DOM", not "LGC" with "LGC SF", another dispositif), and
@@ -417,7 +401,8 @@ class CandidateIndex:
         """The candidature a newly referenced solution matches, as stored in
         `changes.was_candidate`: {"key", "dispositif", "applied_on", "status"}.
 
-        Same product by name (`names_match`) and compatible dispositifs.
+        Same product by name (solution names equal in compact form, editors equal or
+        one legal name containing the other) and compatible dispositifs.
         Preference: a candidature still listed, then the same dispositif
         exactly, then the earliest application."""
         same_name = self._by_solution.get(compact_key(solution.get("solution")), [])
@@ -448,10 +433,3 @@ class CandidateIndex:
             "applied_on": best.get("applied_on"),
             "status": best.get("status"),
         }
-
-
-def find_candidate(
-    solution: Mapping[str, Any], candidates: Iterable[Mapping[str, Any]]
-) -> dict[str, Any] | None:
-    """`CandidateIndex(candidates).find(solution)`, for a single look-up."""
-    return CandidateIndex(candidates).find(solution)

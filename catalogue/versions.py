@@ -43,11 +43,6 @@ def sort_versions(versions: Iterable[str | None]) -> list[str | None]:
     return sorted(versions, key=version_sort_key)
 
 
-def latest_version(versions: Iterable[str | None]) -> str | None:
-    ordered = sort_versions(versions)
-    return ordered[-1] if ordered else None
-
-
 @functools.lru_cache(maxsize=8192)
 def _significant(version: str | None) -> tuple:
     tokens = list(version_tokens(version))

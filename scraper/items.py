@@ -18,7 +18,7 @@ rendering of the site gives (docs/ans-site.md, section 4.1):
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 from scraper.normalize import fold, loose_key
 from scraper.vocabulary import dispositif_level
@@ -70,11 +70,6 @@ class SolutionRecord:
     def missing_fields(self) -> list[str]:
         return [name for name in self.REQUIRED if not getattr(self, name)]
 
-    def as_row(self) -> dict:
-        row = asdict(self)
-        row["key"] = self.key
-        return row
-
 
 @dataclass(frozen=True)
 class CandidateRecord:
@@ -97,11 +92,6 @@ class CandidateRecord:
 
     def missing_fields(self) -> list[str]:
         return [name for name in self.REQUIRED if not getattr(self, name)]
-
-    def as_row(self) -> dict:
-        row = asdict(self)
-        row["key"] = self.key
-        return row
 
 
 SOLUTION_FIELDS = tuple(f.name for f in fields(SolutionRecord))

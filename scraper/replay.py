@@ -38,6 +38,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from scraper.archive import FETCH_ERROR_FIELD
+from scraper.loopback import LoopbackServer
 
 # Headers about one connection or one transfer, never replayed as recorded.
 NOT_REPLAYED = frozenset(
@@ -297,8 +298,10 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
 
-class ReplayServer:
+class ReplayServer(LoopbackServer):
     """A recording served from a daemon thread (see the module docstring)."""
+
+    name = "replay"
 
     def __init__(
         self,
@@ -307,14 +310,11 @@ class ReplayServer:
         port: int = 0,
         verbose: bool = False,
     ):
+        super().__init__(host, port)
         self.recording = recording
-        self.host = host
-        self.port = port
         self.verbose = verbose
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     def rewriter(self, host_header: str | None) -> Rewriter:
         """Links to the recorded site become links to this server, under the
@@ -332,42 +332,10 @@ class ReplayServer:
             self._served[target] = served + 1
         return answers[min(served, len(answers) - 1)]
 
-    def start(self) -> ReplayServer:
-        if self._httpd is not None:
-            raise RuntimeError("the replay server is already started")
+    def make_httpd(self) -> _HTTPServer:
         httpd = _HTTPServer((self.host, self.port), _Handler)
         httpd.replay = self
-        self._httpd = httpd
-        self.port = httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"replay-{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is None:
-            return
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> ReplayServer:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the replay server is not started")
-        return f"http://{self.host}:{self.port}"
+        return httpd
 
 
 def serve_until_stopped(

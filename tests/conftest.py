@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,27 @@ def run_segur(*args: str, timeout: float = 120, env: dict | None = None):
 @pytest.fixture
 def segur():
     return run_segur
+
+
+HOLD_LOCK = """
+import sys, time
+from catalogue.lock import sync_lock
+with sync_lock(sys.argv[1]):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+@contextmanager
+def lock_held_by_another_process(db_path):
+    """Another process holding the sync lock of `db_path`, as a sync does while it crawls."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout.readline().strip() == "locked"
+        yield process
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()

@@ -13,13 +13,13 @@ from catalogue.diff import (
     french_date,
     md,
     render_markdown,
-    report_keys,
     run_report,
     since_report,
 )
 from catalogue.schema import open_db
 from catalogue.store import record_run, start_run
 from scraper.items import CandidateRecord, CrawlResult, SolutionRecord
+from tests.report_support import report_keys
 
 BASE_URL = "http://127.0.0.1:9"
 BIO = "Biologie médicale"

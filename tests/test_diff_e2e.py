@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from catalogue.diff import report_keys
 from scraper.replica.dataset import build_dataset
+from tests.report_support import report_keys
 
 pytestmark = pytest.mark.slow
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from catalogue.history import (
@@ -9,16 +11,23 @@ from catalogue.history import (
     CHANGED,
     REAPPEARED,
     REMOVED,
+    CandidateIndex,
     candidate_pool,
     detect_candidate_changes,
     detect_solution_changes,
     dispositifs_compatible,
-    find_candidate,
-    merge_duplicates,
     missing_referenced,
-    names_match,
+    unique_by_key,
 )
 from scraper.items import CandidateRecord, SolutionRecord
+
+
+def row_of(record) -> dict:
+    return {**dataclasses.asdict(record), "key": record.key}
+
+
+def list_unique(records) -> list:
+    return list(unique_by_key(records).values())
 
 
 def sol(solution="Kalisil", version="4.0", editor="Dedalus", dispositif="SGL", **more):
@@ -28,7 +37,7 @@ def sol(solution="Kalisil", version="4.0", editor="Dedalus", dispositif="SGL", *
 
 
 def stored(record: SolutionRecord, status="referenced", **more) -> dict:
-    return {**record.as_row(), "status": status, **more}
+    return {**row_of(record), "status": status, **more}
 
 
 def current_of(*rows: dict) -> dict:
@@ -42,7 +51,7 @@ def kinds(changes) -> dict[str, str]:
 def test_duplicates_are_merged_first_non_empty_value_wins():
     first = sol(referenced_on=None, distributors="A")
     second = sol(referenced_on="2023-09-01", distributors="B", source_url="http://x/2")
-    [merged] = merge_duplicates([first, second])
+    [merged] = list_unique([first, second])
     assert merged.referenced_on == "2023-09-01"
     assert merged.distributors == "A"
     assert merged.source_url == "http://x/2"
@@ -51,7 +60,7 @@ def test_duplicates_are_merged_first_non_empty_value_wins():
 def test_reading_with_and_without_referencing_number_is_one_entry():
     plain = sol(referenced_on="2023-09-01")
     numbered = sol(reference_number="27f99871b4")
-    merged = merge_duplicates([plain, numbered])
+    merged = list_unique([plain, numbered])
     assert [record.key for record in merged] == ["ref:27f99871b4"]
     assert merged[0].referenced_on == "2023-09-01"
 
@@ -201,6 +210,10 @@ def test_dispositifs_compatible(a, b, compatible):
     assert dispositifs_compatible(a, b) is compatible
 
 
+def names_match(candidate, solution) -> bool:
+    return CandidateIndex([{**candidate, "key": "c"}]).find(solution) is not None
+
+
 @pytest.mark.parametrize(
     ("candidate_editor", "solution_editor", "match"),
     [
@@ -250,15 +263,15 @@ def test_find_candidate_prefers_listed_exact_dispositif_then_earliest():
         },
     ]
     solution = {"editor": "ACME", "solution": "Dossier", "dispositif": "DUI MS1 PA/PH/DOM"}
-    assert find_candidate(solution, candidates)["key"] == "c4"
-    assert find_candidate({**solution, "solution": "Autre"}, candidates) is None
+    assert CandidateIndex(candidates).find(solution)["key"] == "c4"
+    assert CandidateIndex(candidates).find({**solution, "solution": "Autre"}) is None
 
 
 def test_candidate_pool_puts_read_candidatures_over_stored_ones():
     record = CandidateRecord("Acme", "Dossier", dispositif="DUI", status="En cours d'instruction")
     current = {
         record.key: {
-            **record.as_row(),
+            **row_of(record),
             "status": "Candidat",
             "applied_on": "2022-01-01",
             "removed_run": 2,
@@ -274,8 +287,8 @@ def test_candidate_changes():
     listed = CandidateRecord("Acme", "Dossier", dispositif="DUI", status="Candidat")
     gone = CandidateRecord("Beta", "Autre", dispositif="DUI", status="Candidat")
     current = {
-        listed.key: {**listed.as_row(), "removed_run": None},
-        gone.key: {**gone.as_row(), "removed_run": None},
+        listed.key: {**row_of(listed), "removed_run": None},
+        gone.key: {**row_of(gone), "removed_run": None},
     }
     moved = CandidateRecord("Acme", "Dossier", dispositif="DUI", status="Référencé")
     new = CandidateRecord("Gamma", "Trois", dispositif="DUI MS2 PDE")

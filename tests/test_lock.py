@@ -12,14 +12,7 @@ from datetime import datetime
 import pytest
 
 from catalogue.lock import EXIT_LOCK_HELD, LockHeld, lock_file_for, sync_lock
-
-HOLD_LOCK = """
-import sys, time
-from catalogue.lock import sync_lock
-with sync_lock(sys.argv[1]):
-    print("locked", flush=True)
-    time.sleep(60)
-"""
+from tests.conftest import lock_held_by_another_process
 
 
 @pytest.fixture
@@ -30,16 +23,8 @@ def db_path(tmp_path):
 @pytest.fixture
 def holder(db_path):
     """Another process holding the lock of `db_path`."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db_path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout.readline().strip() == "locked"
+    with lock_held_by_another_process(db_path) as process:
         yield process
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-        process.stdout.close()
 
 
 def dead_pid() -> int:

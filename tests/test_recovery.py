@@ -16,15 +16,8 @@ from catalogue.serve.app import build_datasette, close_datasette
 from catalogue.serve.served import served_catalogue
 from catalogue.store import ABANDONED_REASON, start_run
 from catalogue.sync import SUPERVISOR_ENV, recover_interrupted_runs
+from tests.conftest import lock_held_by_another_process
 from tests.serve_support import build_catalogue, get
-
-HOLD_LOCK = """
-import sys, time
-from catalogue.lock import sync_lock
-with sync_lock(sys.argv[1]):
-    print("locked", flush=True)
-    time.sleep(60)
-"""
 
 
 @pytest.fixture
@@ -35,14 +28,8 @@ def catalogue(tmp_path):
 @pytest.fixture
 def sync_under_way(catalogue):
     """Another process holding the sync lock, as a sync does while it crawls."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(catalogue)], stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout.readline().strip() == "locked"
-    yield process
-    process.kill()
-    process.wait(timeout=10)
-    process.stdout.close()
+    with lock_held_by_another_process(catalogue) as process:
+        yield process
 
 
 def leave_a_run_running(path) -> int:

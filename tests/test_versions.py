@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from catalogue.versions import latest_version, same_version, sort_versions, version_tokens
+from catalogue.versions import same_version, sort_versions, version_tokens
 
 
 def test_natural_order_of_real_versions():
@@ -57,8 +57,3 @@ def test_order_is_total_with_mixed_and_empty_versions():
 )
 def test_same_version(a, b, same):
     assert same_version(a, b) is same
-
-
-def test_latest_version():
-    assert latest_version(["9.9", "9.10", "9.2"]) == "9.10"
-    assert latest_version([]) is None

@@ -66,3 +66,17 @@ labels_option = click.option(
     callback=_extra_labels,
     help='TOML file of field labels to add to the built-in ones ([labels] editor = ["Société"]).',
 )
+
+
+def loopback_options(command):
+    """--host and --port of a site served on this machine (the replica, a replay)."""
+    command = click.option(
+        "--port",
+        default=8000,
+        show_default=True,
+        type=click.IntRange(0, 65535),
+        help="Port to listen on (0 picks a free one).",
+    )(command)
+    return click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")(
+        command
+    )

@@ -7,18 +7,12 @@ import sys
 import click
 
 from catalogue.cli import register
+from catalogue.cli.options import loopback_options
 
 
 @click.command()
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port to listen on (0 picks a free one).",
-)
+@loopback_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
 def replay(archive, host, port, quiet):
     """Serve an archive written by `segur sync` as the site it recorded.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from catalogue.cli import register
+from catalogue.cli.options import loopback_options
 
 
 def _faults(ctx, param, values):
@@ -17,14 +18,7 @@ def _faults(ctx, param, values):
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port to listen on (0 picks a free one).",
-)
+@loopback_options
 @click.option(
     "--state",
     default=1,

@@ -232,10 +232,6 @@ class Value:
         return ", ".join(item for item in self.items if item not in MISSING_MARKS)
 
 
-def value_of(node: PageElement, skip: Skip = skipped) -> Value:
-    return Value.from_lines(lines_of([node], skip))
-
-
 def previous_text_sibling(node: PageElement, skip: Skip = skipped) -> PageElement | None:
     """The nearest previous sibling that shows some text."""
     for sibling in node.previous_siblings:

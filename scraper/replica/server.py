@@ -30,6 +30,7 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
+from scraper.loopback import LoopbackServer
 from scraper.replica.dataset import STATES, Dataset, build_dataset
 from scraper.replica.render import error_page, maintenance_page, theme_for
 from scraper.replica.site import Page, Site
@@ -184,8 +185,10 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
 
-class ReplicaServer:
+class ReplicaServer(LoopbackServer):
     """The offline replica of the ANS site, served from a daemon thread."""
+
+    name = "replica"
 
     def __init__(
         self,
@@ -202,18 +205,15 @@ class ReplicaServer:
         theme_for(rendering)  # fails early on an unknown rendering
         if state not in STATES:
             raise ValueError(f"state must be 1 or 2, not {state!r}")
+        super().__init__(host, port)
         self.rendering = rendering
         self.scale = scale
         self.page_size = page_size
-        self.host = host
-        self.port = port
         self.robots_disallow = tuple(robots_disallow)
         self.verbose = verbose
         self._lock = threading.Lock()
         self._requests: list[str] = []
         self._stopping = threading.Event()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.state = state
         self._site = self.make_site(state)
         self.set_faults(faults)
@@ -228,44 +228,16 @@ class ReplicaServer:
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> ReplicaServer:
-        if self._httpd is not None:
-            raise RuntimeError("the replica server is already started")
+    def make_httpd(self) -> _HTTPServer:
         httpd = _HTTPServer((self.host, self.port), _Handler)
         httpd.replica = self
-        self._httpd = httpd
-        self.port = httpd.server_address[1]
+        return httpd
+
+    def on_start(self) -> None:
         self._stopping.clear()
-        self._thread = threading.Thread(
-            target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"replica-{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
 
-    def stop(self) -> None:
-        if self._httpd is None:
-            return
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> ReplicaServer:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the replica server is not started")
-        return f"http://{self.host}:{self.port}"
+    def on_stop(self) -> None:
+        self._stopping.set()  # a "slow" answer in progress gives up
 
     # ------------------------------------------------------------ runtime changes
 
