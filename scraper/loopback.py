@@ -3,27 +3,50 @@ offline replica of the site and the replay of an archive are both one."""
 
 from __future__ import annotations
 
+import sys
 import threading
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # stop() must not wait for an answer in progress ("slow" faults)
+    owner: LoopbackServer
+
+
+class LoopbackHandler(BaseHTTPRequestHandler):
+    """A request handler whose server is owned by a `LoopbackServer` (`self.server.owner`)."""
+
+    server: LoopbackHTTPServer
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's naming)
+        if self.server.owner.verbose:
+            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
 
 class LoopbackServer:
-    """Owns one `ThreadingHTTPServer` on `host:port` (port 0: any free one).
+    """Owns one HTTP server on `host:port` (port 0: any free one), answering with
+    the subclass's `handler`, requests logged to stderr when `verbose`.
 
-    Subclasses build the server (`make_httpd`) and may act as it starts or
-    stops (`on_start`, `on_stop`, called before the server runs or shuts down).
+    Subclasses may act as it starts or stops (`on_start`, `on_stop`, called
+    before the server runs or shuts down).
     """
 
     name = "loopback"
+    handler: type[LoopbackHandler]
+    httpd_class: type[LoopbackHTTPServer] = LoopbackHTTPServer
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
         self.host = host
         self.port = port
-        self._httpd: ThreadingHTTPServer | None = None
+        self.verbose = verbose
+        self._httpd: LoopbackHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    def make_httpd(self) -> ThreadingHTTPServer:
-        raise NotImplementedError
+    def make_httpd(self) -> LoopbackHTTPServer:
+        httpd = self.httpd_class((self.host, self.port), self.handler)
+        httpd.owner = self
+        return httpd
 
     def on_start(self) -> None:
         """Called just before the server starts answering."""

@@ -30,7 +30,6 @@ import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,7 +37,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from scraper.archive import FETCH_ERROR_FIELD
-from scraper.loopback import LoopbackServer
+from scraper.loopback import LoopbackHandler, LoopbackHTTPServer, LoopbackServer
 
 # Headers about one connection or one transfer, never replayed as recorded.
 NOT_REPLAYED = frozenset(
@@ -235,10 +234,8 @@ def decode(body: bytes, content_encoding: str | None) -> bytes | None:
 # ---------------------------------------------------------------- the server
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    replay: ReplayServer
+class _HTTPServer(LoopbackHTTPServer):
+    owner: ReplayServer
 
     def handle_error(self, request, client_address) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):
@@ -246,7 +243,7 @@ class _HTTPServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"
     timeout = 30
@@ -258,7 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.answer(send_body=False)
 
     def answer(self, send_body: bool) -> None:
-        replay = self.server.replay
+        replay = self.server.owner
         target = request_target(self.path)
         if not replay.holds(target):
             self.send_not_recorded(send_body)
@@ -274,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def send_recorded(self, answer: RecordedAnswer, send_body: bool) -> None:
-        headers, body = self.server.replay.rewriter(self.headers.get("Host")).answer(answer)
+        headers, body = self.server.owner.rewriter(self.headers.get("Host")).answer(answer)
         # send_response_only: the recorded Date and Server, not this server's.
         self.log_request(answer.status)
         self.send_response_only(answer.status, answer.reason or None)
@@ -293,15 +290,13 @@ class _Handler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(NOT_RECORDED_BODY)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's naming)
-        if self.server.replay.verbose:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
-
 
 class ReplayServer(LoopbackServer):
     """A recording served from a daemon thread (see the module docstring)."""
 
     name = "replay"
+    handler = _Handler
+    httpd_class = _HTTPServer
 
     def __init__(
         self,
@@ -310,9 +305,8 @@ class ReplayServer(LoopbackServer):
         port: int = 0,
         verbose: bool = False,
     ):
-        super().__init__(host, port)
+        super().__init__(host, port, verbose)
         self.recording = recording
-        self.verbose = verbose
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -331,11 +325,6 @@ class ReplayServer(LoopbackServer):
             served = self._served.get(target, 0)
             self._served[target] = served + 1
         return answers[min(served, len(answers) - 1)]
-
-    def make_httpd(self) -> _HTTPServer:
-        httpd = _HTTPServer((self.host, self.port), _Handler)
-        httpd.replay = self
-        return httpd
 
 
 def serve_until_stopped(

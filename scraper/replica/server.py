@@ -22,15 +22,13 @@ applies. Every request is logged in `requests`, faulted or not.
 from __future__ import annotations
 
 import socket
-import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
-from scraper.loopback import LoopbackServer
+from scraper.loopback import LoopbackHandler, LoopbackHTTPServer, LoopbackServer
 from scraper.replica.dataset import STATES, Dataset, build_dataset
 from scraper.replica.render import error_page, maintenance_page, theme_for
 from scraper.replica.site import Page, Site
@@ -85,13 +83,11 @@ def _dataset(state: int, scale: int | None) -> Dataset:
     return build_dataset(state=state, scale=scale)
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # stop() must not wait for a "slow" answer in progress
-    replica: ReplicaServer
+class _HTTPServer(LoopbackHTTPServer):
+    owner: ReplicaServer
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     server: _HTTPServer
     server_version = "Apache"
     sys_version = ""
@@ -105,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.answer(send_body=False)
 
     def answer(self, send_body: bool) -> None:
-        replica = self.server.replica
+        replica = self.server.owner
         fault = replica._take_fault(self.path)
         try:
             if fault is None:
@@ -116,7 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def send_fault(self, fault: Fault, send_body: bool) -> None:
-        replica = self.server.replica
+        replica = self.server.owner
         if fault.kind == "503":
             body = error_page(
                 503,
@@ -180,15 +176,13 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's naming)
-        if self.server.replica.verbose:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
-
 
 class ReplicaServer(LoopbackServer):
     """The offline replica of the ANS site, served from a daemon thread."""
 
     name = "replica"
+    handler = _Handler
+    httpd_class = _HTTPServer
 
     def __init__(
         self,
@@ -205,12 +199,11 @@ class ReplicaServer(LoopbackServer):
         theme_for(rendering)  # fails early on an unknown rendering
         if state not in STATES:
             raise ValueError(f"state must be 1 or 2, not {state!r}")
-        super().__init__(host, port)
+        super().__init__(host, port, verbose)
         self.rendering = rendering
         self.scale = scale
         self.page_size = page_size
         self.robots_disallow = tuple(robots_disallow)
-        self.verbose = verbose
         self._lock = threading.Lock()
         self._requests: list[str] = []
         self._stopping = threading.Event()
@@ -227,11 +220,6 @@ class ReplicaServer(LoopbackServer):
         )
 
     # ------------------------------------------------------------ lifecycle
-
-    def make_httpd(self) -> _HTTPServer:
-        httpd = _HTTPServer((self.host, self.port), _Handler)
-        httpd.replica = self
-        return httpd
 
     def on_start(self) -> None:
         self._stopping.clear()
