@@ -44,6 +44,7 @@ from scraper.vocabulary import (
     dispositif_level,
     domains_of,
     is_coarser_or_same,
+    is_finer_reading,
 )
 
 SOLUTION = "solution"
@@ -125,17 +126,13 @@ def unique_by_key(records: Iterable[Record]) -> dict[str, Record]:
 
 def _natural_key_aliases(keyed: Sequence[tuple[str, Record]]) -> dict[str, str]:
     numbered = {
-        _natural_key(record): key
+        record.natural_key: key
         for key, record in keyed
         if isinstance(record, SolutionRecord) and key.startswith("ref:")
     }
     if not numbered:
         return {}
     return {key: numbered[key] for key, _ in keyed if key in numbered}
-
-
-def _natural_key(record: SolutionRecord) -> str:
-    return record.natural_key
 
 
 def _fill_blanks(kept: Record, extra: Record) -> Record:
@@ -202,7 +199,7 @@ def merge_row(
         if name == "dispositif":
             if is_coarser_or_same(new, old):
                 continue
-            if _refines(new, old):
+            if is_finer_reading(new, old):
                 merged[name] = new
                 continue
         elif name in OPTIONAL_FACTS and is_blank(old):
@@ -212,11 +209,6 @@ def merge_row(
             differences[name] = [old, new]
         merged[name] = new
     return merged, differences
-
-
-def _refines(reading: str, stored: str | None) -> bool:
-    """A dispositif read with its domain where only the dispositif was known."""
-    return is_blank(stored) or (not domains_of(stored) and dispositif_level(reading) == stored)
 
 
 def _unique(incoming: Mapping[str, Record] | Iterable[Record]) -> Mapping[str, Record]:
@@ -231,13 +223,15 @@ def detect_solution_changes(
     candidates: Iterable[Mapping[str, Any]] = (),
 ) -> list[Change]:
     """Changes of the solutions. `incoming` is the records read (or
-    `unique_by_key` of them); `candidates` the candidature rows known (stored
-    and read in this crawl) against which new products are matched. Each change
-    row also gets its `status` and `product_key`."""
+    `unique_by_key` of them, re-keyed by `rekey_by_natural_identity` when the
+    site may have started or stopped printing referencing numbers: the store
+    does it once, before its mass-removal guard); `candidates` the candidature
+    rows known (stored and read in this crawl) against which new products are
+    matched. Each change row also gets its `status` and `product_key`."""
     changes = _detect(
         SOLUTION,
         current,
-        rekey_by_natural_identity(current, _unique(incoming)),
+        _unique(incoming),
         complete=complete,
         recorded=SOLUTION_FIELDS,
         compared=SOLUTION_COMPARED,

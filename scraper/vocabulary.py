@@ -273,6 +273,14 @@ def combine_dispositifs(first: str | None, second: str | None) -> str | None:
     return DOMAIN_JOINER.join([domains[0].name, *shortened])
 
 
+def is_finer_reading(reading: str, stored: str | None) -> bool:
+    """Whether `reading` adds a domain to a `stored` dispositif that had none
+    ("DUI MS1 PA/PH/DOM" read where "DUI", or nothing, was known)."""
+    if not (stored or "").strip():
+        return True
+    return not domains_of(stored) and dispositif_level(reading) == stored
+
+
 def is_coarser_or_same(reading: str | None, stored: str | None) -> bool:
     """Whether `reading` says nothing `stored` does not already say: the same
     dispositif, or its dispositif level ("DUI") read where a domain is stored."""
