@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,6 +146,13 @@ def fail_abandoned_runs(db: sqlite_utils.Database, *, now: str | None = None) ->
             [FAILED, ABANDONED_REASON, now or utc_now(), INTERRUPTED, RUNNING],
         )
     return ids
+
+
+def fail_abandoned_runs_at(path: str | Path) -> list[int]:
+    """`fail_abandoned_runs` on the catalogue file at `path` (the caller holds the
+    sync lock). Raises `sqlite3.Error` or `OSError` when it cannot be written."""
+    with closing(sqlite3.connect(path, timeout=10)) as conn:
+        return fail_abandoned_runs(sqlite_utils.Database(conn))
 
 
 def start_run(db: sqlite_utils.Database, base_url: str, *, now: str | None = None) -> int:

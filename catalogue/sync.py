@@ -12,10 +12,8 @@ import os
 import signal
 import sqlite3
 import threading
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
 
 from catalogue.archives import DEFAULT_KEEP_DAYS, finish_archive, open_archive, prune_archives
 from catalogue.lock import SYNC_LOCK_WAIT, LockHeld, sync_lock
@@ -23,7 +21,7 @@ from catalogue.schema import open_db
 from catalogue.store import (
     RunArchive,
     RunSummary,
-    fail_abandoned_runs,
+    fail_abandoned_runs_at,
     fail_run,
     record_run,
     start_run,
@@ -149,8 +147,8 @@ def recover_interrupted_runs(db_path: str | Path) -> list[int]:
     if not Path(db_path).is_file():
         return []
     try:
-        with sync_lock(db_path), closing(sqlite3.connect(db_path, timeout=10)) as conn:
-            return fail_abandoned_runs(sqlite_utils.Database(conn))
+        with sync_lock(db_path):
+            return fail_abandoned_runs_at(db_path)
     except LockHeld:
         return []
 

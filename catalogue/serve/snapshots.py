@@ -28,7 +28,6 @@ import stat
 import threading
 import urllib.parse
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ import sqlite_utils
 from catalogue.lock import lock_if_free
 from catalogue.lookup import refresh_name_terms
 from catalogue.schema import ensure_schema
-from catalogue.store import RUNNING, fail_abandoned_runs
+from catalogue.store import RUNNING, fail_abandoned_runs, fail_abandoned_runs_at
 
 REQUIRED_TABLES = ("runs", "solutions", "candidates", "changes")
 FULL_TEXT_TABLES = ("solutions", "candidates")
@@ -141,8 +140,7 @@ class SnapshotMaker:
     def _record_abandoned_runs(self) -> None:
         """Record in the source what the snapshot shows (the caller holds the sync lock)."""
         try:
-            with closing(sqlite3.connect(self.source, timeout=BUSY_TIMEOUT_SECONDS)) as conn:
-                ids = fail_abandoned_runs(sqlite_utils.Database(conn))
+            ids = fail_abandoned_runs_at(self.source)
         except (sqlite3.Error, OSError) as error:
             self.notices.append(
                 f"segur serve: a run left running by a killed sync is shown as failed,"
