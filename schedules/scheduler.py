@@ -96,6 +96,17 @@ def build_scheduler(
     return scheduler
 
 
+def run_later(scheduler: BackgroundScheduler, job, when: datetime, job_id: str, name: str) -> None:
+    """`job` once at `when`, replacing any job of that id not run yet."""
+    scheduler.add_job(
+        job, DateTrigger(when), id=job_id, name=name, replace_existing=True, **JOB_OPTIONS
+    )
+
+
+def seconds_from_now(scheduler: BackgroundScheduler, seconds: float) -> datetime:
+    return datetime.now(scheduler.timezone) + timedelta(seconds=seconds)
+
+
 class CatchUp:
     """The sync run at start because the catalogue is behind.
 
@@ -119,21 +130,15 @@ class CatchUp:
         self.retry_seconds = retry_seconds
 
     def schedule(self, when: datetime, retry: bool = False) -> None:
-        self.scheduler.add_job(
-            self.retry if retry else self.run,
-            DateTrigger(when),
-            id=CATCH_UP_JOB_ID,
-            name="segur sync (catch-up)",
-            replace_existing=True,
-            **JOB_OPTIONS,
-        )
+        job = self.retry if retry else self.run
+        run_later(self.scheduler, job, when, CATCH_UP_JOB_ID, "segur sync (catch-up)")
 
     def run(self):
         outcome = self.sync()
         if outcome is not None and outcome.exit_code == EXIT_LOCK_HELD:
             if self.runner.stopping:
                 return outcome
-            when = datetime.now(self.scheduler.timezone) + timedelta(seconds=self.retry_seconds)
+            when = seconds_from_now(self.scheduler, self.retry_seconds)
             log.info("catch-up refused by the lock: trying again %s", describe(when))
             self.schedule(when, retry=True)
         return outcome
@@ -159,15 +164,14 @@ class TransientRetry:
         def sync_then_maybe_retry():
             outcome = sync()
             if self._transient(outcome) and not self.runner.stopping:
-                when = datetime.now(self.scheduler.timezone) + timedelta(seconds=self.delay)
+                when = seconds_from_now(self.scheduler, self.delay)
                 log.info("transient failure: trying the sync once more %s", describe(when))
-                self.scheduler.add_job(
+                run_later(
+                    self.scheduler,
                     self.runner.run_once,
-                    DateTrigger(when),
-                    id=TRANSIENT_RETRY_JOB_ID,
-                    name="segur sync (retry)",
-                    replace_existing=True,
-                    **JOB_OPTIONS,
+                    when,
+                    TRANSIENT_RETRY_JOB_ID,
+                    "segur sync (retry)",
                 )
             return outcome
 
