@@ -21,6 +21,7 @@ from scraper.parsers import (
     parse_listing,
     parse_news_listing,
 )
+from scraper.parsers.common import make_soup
 from scraper.parsers.labels import field_for_header
 
 # Elements whose text is a field label in the renderings the contract allows
@@ -149,7 +150,7 @@ def _facets(listing) -> list[tuple[str, str | None, int | None]]:
 def printed_labels(html: str) -> tuple[dict[str, str], list[str]]:
     """({label: field}, [labels naming no field]) of the labels printed on the page, in
     page order: table headers, <dt> terms, <label> elements and "Label :" prefixes."""
-    soup = BeautifulSoup(html, "lxml")
+    soup = make_soup(html)
     mapped: dict[str, str] = {}
     unmapped: list[str] = []
     for text in _label_texts(soup):
