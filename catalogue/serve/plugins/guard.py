@@ -20,7 +20,6 @@ header and footer included; unexpected exceptions are left to Datasette.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -64,19 +63,31 @@ def handle_exception(datasette, request, exception):
         return None
 
     async def render():
-        status = exception.status
         message = exception.args[0] if isinstance(exception, Base400) else exception.message
         if getattr(exception, "message_is_html", False):
             message = Markup(message)
+        format_ = "json" if request.path.endswith(".json") else "html"
         title = getattr(exception, "title", None)
-        if request.path.endswith(".json"):
-            body = {"ok": False, "error": str(message), "status": status, "title": title}
-            return Response.json(body, status=status)
-        context = {"ok": False, "error": message, "status": status, "title": title}
-        html = await datasette.render_template("error.html", context, request=request)
-        return Response.html(html, status=status)
+        return await error_response(
+            datasette, exception.status, message, format_, title=title, request=request
+        )
 
     return render
+
+
+async def error_response(
+    datasette, status: int, message, format_: str, *, title=None, request=None, headers=None
+) -> Response:
+    """An error for a visitor: JSON for the API, the catalogue's own page in
+    HTML, plain text otherwise (a CSV link)."""
+    if format_ == "json":
+        body = {"ok": False, "error": str(message), "status": status, "title": title}
+        return Response.json(body, status=status, headers=headers)
+    if format_ != "html":
+        return Response.text(str(message), status=status, headers=headers)
+    context = {"ok": False, "error": message, "status": status, "title": title}
+    html = await datasette.render_template("error.html", context, request=request)
+    return Response.html(html, status=status, headers=headers)
 
 
 class Guard:
@@ -119,7 +130,7 @@ class Guard:
                 format_,
                 "Trop de requêtes SQL en cours sur le catalogue public : "
                 f"réessayez dans {lane.retry_after_seconds} secondes.",
-                headers=[(b"retry-after", str(lane.retry_after_seconds).encode())],
+                headers={"Retry-After": str(lane.retry_after_seconds)},
             )
             return
         token = CUSTOM_SQL.set(True)
@@ -129,26 +140,9 @@ class Guard:
             CUSTOM_SQL.reset(token)
             lane.leave()
 
-    async def _answer(self, send, status: int, format_: str, message: str, headers=()) -> None:
-        if format_ == "json":
-            body = json.dumps({"ok": False, "error": message, "status": status}, ensure_ascii=False)
-            content_type = b"application/json; charset=utf-8"
-        elif format_ == "html":
-            body = await self.datasette.render_template(
-                "error.html", {"ok": False, "error": message, "status": status, "title": None}
-            )
-            content_type = b"text/html; charset=utf-8"
-        else:
-            body = message
-            content_type = b"text/plain; charset=utf-8"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", content_type), *headers],
-            }
-        )
-        await send({"type": "http.response.body", "body": body.encode("utf-8")})
+    async def _answer(self, send, status: int, format_: str, message: str, headers=None):
+        response = await error_response(self.datasette, status, message, format_, headers=headers)
+        await response.asgi_send(send)
 
     def _resources(self, database: SnapshotDatabase) -> dict[str, Resource]:
         snapshot = database.served.current
