@@ -14,8 +14,8 @@ $(BIN)/segur: pyproject.toml
 install: $(BIN)/segur
 
 lint: install
-	$(BIN)/ruff check scraper catalogue schedules tests benchmarks
-	$(BIN)/ruff format --check scraper catalogue schedules tests benchmarks
+	$(BIN)/ruff check scraper catalogue schedules replica cli tests benchmarks
+	$(BIN)/ruff format --check scraper catalogue schedules replica cli tests benchmarks
 
 test: install lint
 	$(BIN)/python -m pytest

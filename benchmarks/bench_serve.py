@@ -66,8 +66,8 @@ FACETS = ("couloir", "dispositif", "vague", "status")
 def build_catalogue(path: Path, scale: int) -> None:
     from catalogue.schema import open_db
     from catalogue.store import record_run, start_run
+    from replica.dataset import build_dataset
     from scraper.items import CrawlResult
-    from scraper.replica.dataset import build_dataset
 
     dataset = build_dataset(state=1, scale=scale)
     db = open_db(path)
@@ -298,7 +298,7 @@ def main() -> None:
         build_catalogue(path, args.scale)
         print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
     names = lookup_names(path)
-    segur = [sys.executable, "-m", "catalogue.cli", "serve", "--db", str(path), "-q"]
+    segur = [sys.executable, "-m", "cli", "serve", "--db", str(path), "-q"]
     servers = [
         ("segur serve", lambda port: [*segur, "--port", str(port)], None),
         (

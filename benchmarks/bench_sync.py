@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from scraper.replica.server import ReplicaServer
-from scraper.replica.site import NEWS_PAGE_SIZE, Site
+from replica.server import ReplicaServer
+from replica.site import NEWS_PAGE_SIZE, Site
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERINGS = ("table", "cards", "lines")
@@ -59,7 +59,7 @@ def bench(rendering: str, scale: int) -> dict:
             [
                 sys.executable,
                 "-m",
-                "catalogue.cli",
+                "cli",
                 "sync",
                 "--quiet",
                 "--delay",

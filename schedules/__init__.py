@@ -3,4 +3,4 @@
 import sys
 
 # How the scheduler runs `segur`: with this interpreter, so the same installation.
-SEGUR = (sys.executable, "-m", "catalogue.cli")
+SEGUR = (sys.executable, "-m", "cli")

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def replica():
     """Start replicas of the site on 127.0.0.1; all are stopped after the test."""
-    from scraper.replica.server import ReplicaServer
+    from replica.server import ReplicaServer
 
     servers = []
 
@@ -34,7 +34,7 @@ def replica():
 def run_segur(*args: str, timeout: float = 120, env: dict | None = None):
     """Run `segur ARGS` in a subprocess and return the completed process."""
     return subprocess.run(
-        [sys.executable, "-m", "catalogue.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,

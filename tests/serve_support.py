@@ -18,8 +18,8 @@ from pathlib import Path
 
 from catalogue.schema import open_db
 from catalogue.store import fail_run, record_run, start_run
+from replica.dataset import build_dataset
 from scraper.items import CandidateRecord, CrawlResult, SolutionRecord
-from scraper.replica.dataset import build_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,7 +102,7 @@ class ServeProcess:
 
     def __init__(self, args: list[str], *, timeout: float = 60):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "catalogue.cli", *args],
+            [sys.executable, "-m", "cli", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

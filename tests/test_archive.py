@@ -19,8 +19,8 @@ from warcio.archiveiterator import ArchiveIterator
 from catalogue.archives import archive_file, prune_archives
 from catalogue.schema import open_db
 from catalogue.store import RunArchive, fail_run, record_run, start_run
+from replica.server import Fault
 from scraper.archive import ArchiveError, ArchiveMiddleware, WarcRecorder, partial_path
-from scraper.replica.server import Fault
 from tests.serve_support import ServeProcess, build_catalogue, crawl_result
 
 DAY = 86_400
@@ -206,7 +206,7 @@ def test_runs_have_archive_columns():
 
 def test_the_cli_default_retention_is_the_library_one():
     from catalogue.archives import DEFAULT_KEEP_DAYS
-    from catalogue.cli.sync import KEEP_ARCHIVES_DAYS
+    from cli.sync import KEEP_ARCHIVES_DAYS
 
     assert KEEP_ARCHIVES_DAYS == DEFAULT_KEEP_DAYS
 

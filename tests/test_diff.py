@@ -7,7 +7,6 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import cli
 from catalogue.diff import (
     compose_changes,
     french_date,
@@ -18,6 +17,7 @@ from catalogue.diff import (
 )
 from catalogue.schema import open_db
 from catalogue.store import record_run, start_run
+from cli import cli
 from scraper.items import CandidateRecord, CrawlResult, SolutionRecord
 from tests.report_support import report_keys
 
@@ -420,7 +420,7 @@ def truth_diff(old: list, new: list) -> dict[str, set[str]]:
 def test_replica_states_recorded_from_the_truth(db_path):
     """The replica's two states, stored as if crawled perfectly: the report gives exactly
     the truth's changes (the lead's end-to-end test does the same through the crawler)."""
-    from scraper.replica.dataset import build_dataset
+    from replica.dataset import build_dataset
 
     db = open_db(db_path)
     states = [build_dataset(1), build_dataset(2)]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from scraper.replica.dataset import build_dataset
+from replica.dataset import build_dataset
 from tests.report_support import report_keys
 
 pytestmark = pytest.mark.slow

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
+from replica.server import Fault
 from scraper.completeness import failure_kind
 from scraper.items import PageReport
-from scraper.replica.server import Fault
 
 URL = "http://127.0.0.1:9/page"
 

@@ -12,8 +12,8 @@ import sqlite_utils
 
 from catalogue.schema import ensure_schema, migrations, open_db
 from catalogue.store import record_run, start_run
+from replica.dataset import build_dataset
 from scraper.items import CrawlResult, SolutionRecord
-from scraper.replica.dataset import build_dataset
 from scraper.vocabulary import dispositif_level
 
 BASE_URL = "http://127.0.0.1:9/"

@@ -12,7 +12,6 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import cli
 from catalogue.lookup import (
     CANDIDATE_VERDICT,
     NOT_FOUND,
@@ -29,6 +28,7 @@ from catalogue.lookup import (
 )
 from catalogue.schema import open_db
 from catalogue.store import record_run, start_run
+from cli import cli
 from scraper.items import CandidateRecord, CrawlResult, SolutionRecord
 
 BASE_URL = "http://127.0.0.1:9"

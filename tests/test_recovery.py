@@ -103,7 +103,7 @@ def test_a_sync_stops_when_its_supervisor_is_gone(tmp_path):
     supervisor_script = (
         "import os, subprocess, sys, time\n"
         "env = {**os.environ, sys.argv[1]: str(os.getpid())}\n"
-        "child = subprocess.Popen([sys.executable, '-m', 'catalogue.cli', 'sync',"
+        "child = subprocess.Popen([sys.executable, '-m', 'cli', 'sync',"
         " '--db', sys.argv[2], '--base-url', sys.argv[3], '--delay', '0', '-q'], env=env)\n"
         "print(child.pid, flush=True)\n"
         "time.sleep(60)\n"

@@ -259,7 +259,7 @@ def test_a_replayed_run_reads_the_same_catalogue(replica, segur, tmp_path):
 
 @pytest.mark.slow
 def test_a_replayed_run_meets_the_same_failures(replica, segur, tmp_path):
-    from scraper.replica.server import Fault
+    from replica.server import Fault
 
     site = replica(
         rendering="table",

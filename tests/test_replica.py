@@ -21,16 +21,16 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.html
 import pytest
 
-from scraper.items import REFERENCE_NUMBER
-from scraper.replica.dataset import (
+from replica.dataset import (
     MEDECINE_DE_VILLE_SLUG,
     MEDICO_SOCIAL_SLUG,
     SCRIPT_NAME,
     VAGUE_2_SLUG,
     build_dataset,
 )
-from scraper.replica.render import LISTING_PATH, RENDERINGS
-from scraper.replica.server import Fault, ReplicaServer
+from replica.render import LISTING_PATH, RENDERINGS
+from replica.server import Fault, ReplicaServer
+from scraper.items import REFERENCE_NUMBER
 from scraper.vocabulary import BY_NAME, couloir_of, resolve_couloir, resolve_dispositif
 
 MONTHS = {
@@ -662,7 +662,7 @@ def test_fault_match_works_on_decoded_targets():
 
 def test_module_help():
     result = subprocess.run(
-        [sys.executable, "-m", "scraper.replica", "--help"],
+        [sys.executable, "-m", "replica", "--help"],
         capture_output=True,
         text=True,
         timeout=30,
@@ -672,14 +672,14 @@ def test_module_help():
 
 def test_module_serves_and_rejects_bad_faults():
     bad = subprocess.run(
-        [sys.executable, "-m", "scraper.replica", "--fault", "boom"],
+        [sys.executable, "-m", "replica", "--fault", "boom"],
         capture_output=True,
         text=True,
         timeout=30,
     )
     assert bad.returncode == 2 and "unknown fault kind" in bad.stderr
     process = subprocess.Popen(
-        [sys.executable, "-m", "scraper.replica", "--port", "0", "--quiet", "--rendering", "lines"],
+        [sys.executable, "-m", "replica", "--port", "0", "--quiet", "--rendering", "lines"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -695,7 +695,7 @@ def test_module_serves_and_rejects_bad_faults():
 def test_segur_replica_verb_is_registered_and_documented():
     from click.testing import CliRunner
 
-    from catalogue.cli import cli
+    from cli import cli
 
     result = CliRunner().invoke(cli, ["replica", "--help"])
     assert result.exit_code == 0 and "Example" in result.output and "--fault" in result.output

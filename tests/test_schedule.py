@@ -25,8 +25,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from click.testing import CliRunner
 
-from catalogue.cli import cli
 from catalogue.schema import open_db
+from cli import cli
 from schedules.job import SyncRunner, SyncSettings, stop_process
 from schedules.logs import LOGGER_NAMES, configure_logging, log_file_for
 from schedules.runs import (
@@ -720,7 +720,7 @@ def run_rows(db_path: Path) -> list[tuple]:
 
 @pytest.mark.slow
 def test_short_schedule_performs_a_real_sync_of_the_replica(db_path, replica, segur):
-    from scraper.replica.dataset import build_dataset
+    from replica.dataset import build_dataset
 
     server = replica(state=1)
     runner = SyncRunner(SyncSettings(base_url=server.url, db_path=db_path, delay=0, timeout=120))
@@ -749,7 +749,7 @@ def test_short_schedule_performs_a_real_sync_of_the_replica(db_path, replica, se
 def test_sigterm_during_a_real_sync_stops_cleanly_and_changes_nothing(
     db_path, replica, segur, tmp_path
 ):
-    from scraper.replica.server import Fault
+    from replica.server import Fault
 
     first = replica(state=1)
     synced = segur("sync", "--base-url", first.url, "--db", str(db_path), "--delay", "0")
@@ -760,7 +760,7 @@ def test_sigterm_during_a_real_sync_stops_cleanly_and_changes_nothing(
     slow = replica(state=2, faults=(Fault("slow", times=None, delay=2),))
     console = (tmp_path / "schedule.out").open("w")
     scheduler = subprocess.Popen(
-        [sys.executable, "-m", "catalogue.cli", "schedule", "--db", str(db_path),
+        [sys.executable, "-m", "cli", "schedule", "--db", str(db_path),
          "--base-url", slow.url, "--delay", "0", "--kill-after", "15"],
         cwd=ROOT, stdout=console, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -910,7 +910,7 @@ def test_a_night_killed_midway_is_recovered_and_caught_up_despite_a_recent_compl
 ):
     add_run(db_path, "complete", datetime.now(UTC).isoformat(timespec="seconds"))
     sync = subprocess.Popen(
-        [sys.executable, "-m", "catalogue.cli", "sync", "--db", str(db_path)]
+        [sys.executable, "-m", "cli", "sync", "--db", str(db_path)]
         + ["--base-url", silent_site, "--delay", "0", "-q"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

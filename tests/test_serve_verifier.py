@@ -15,8 +15,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import cli
 from catalogue.serve.app import build_datasette, close_datasette
+from cli import cli
 from tests.serve_support import build_catalogue, get
 
 

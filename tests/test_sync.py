@@ -11,8 +11,8 @@ from dataclasses import asdict
 import pytest
 import sqlite_utils
 
-from scraper.replica.dataset import build_dataset
-from scraper.replica.server import Fault
+from replica.dataset import build_dataset
+from replica.server import Fault
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -229,7 +229,7 @@ def test_sigterm_stops_the_sync_and_changes_nothing(replica, db_path):
         [
             sys.executable,
             "-m",
-            "catalogue.cli",
+            "cli",
             "sync",
             "--base-url",
             server.url,
@@ -251,7 +251,7 @@ def test_sigterm_stops_the_sync_and_changes_nothing(replica, db_path):
         [
             sys.executable,
             "-m",
-            "catalogue.cli",
+            "cli",
             "sync",
             "--base-url",
             server.url,
@@ -295,7 +295,7 @@ def test_sigterm_stops_the_sync_and_changes_nothing(replica, db_path):
 def test_base_url_must_be_http_of_a_host(tmp_path, verb, base_url):
     from click.testing import CliRunner
 
-    from catalogue.cli import cli
+    from cli import cli
 
     db = tmp_path / "data" / "segur.db"
     result = CliRunner().invoke(cli, [verb, "--db", str(db), "--base-url", base_url])

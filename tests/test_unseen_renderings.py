@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import lxml.html
 import pytest
 
-from scraper.replica.server import Fault
+from replica.server import Fault
 from tests.alt_site import (
     BROKEN,
     RENDERINGS,

@@ -27,8 +27,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from scraper.replica.dataset import MEDECINE_DE_VILLE_SLUG, MEDICO_SOCIAL_SLUG
-from scraper.replica.server import Fault
+from replica.dataset import MEDECINE_DE_VILLE_SLUG, MEDICO_SOCIAL_SLUG
+from replica.server import Fault
 from tests.alt_site import OUTSIDE, AltServer, dataset, truth_solutions
 from tests.alt_site.common import ListingView
 from tests.alt_site.headlink import TERM_IDS, HeadLink

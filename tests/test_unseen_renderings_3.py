@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from scraper.replica.server import Fault
+from replica.server import Fault
 from tests.alt_site import AltServer, dataset, truth_solutions
 from tests.alt_site.round3 import GridCards
 from tests.test_unseen_renderings import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scraper.replica.dataset import Article, CandidateTable
+from replica.dataset import Article, CandidateTable
 
 from .common import esc, french_date
 

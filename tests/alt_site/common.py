@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from replica.dataset import Article
 from scraper.items import SolutionRecord
-from scraper.replica.dataset import Article
 
 LISTING_PATH = "/segur-du-numerique-en-sante/solutions-referencees-segur"
 NEWS_PATH = "/actualites"

@@ -18,7 +18,7 @@ out of this site and of its truth.
 
 from __future__ import annotations
 
-from scraper.replica.dataset import VAGUE_2_ONLY
+from replica.dataset import VAGUE_2_ONLY
 
 from .articles import TableStyle, candidate_tables
 from .common import (

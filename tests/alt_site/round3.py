@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scraper.replica.dataset import Article, CandidateTable
+from replica.dataset import Article, CandidateTable
 
 from .articles import as_typed, table_fields
 from .common import (

@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
+from replica.dataset import Dataset, build_dataset
+from replica.server import ReplicaServer
+from replica.site import Page
 from scraper.items import SolutionRecord
-from scraper.replica.dataset import Dataset, build_dataset
-from scraper.replica.server import ReplicaServer
-from scraper.replica.site import Page
 
 from .common import (
     COULOIRS,

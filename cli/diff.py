@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import db_option
+from cli.options import db_option
 
 EXIT_ERROR = 2
 
@@ -71,6 +70,3 @@ def diff(db_path, run_id, since, output_format):
 def fail(message: str) -> None:
     click.echo(f"segur diff: {message}".replace("\n", " "), err=True)
     sys.exit(EXIT_ERROR)
-
-
-register(diff)

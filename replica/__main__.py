@@ -1,7 +1,7 @@
-"""`python -m scraper.replica`: serve the offline replica of the ANS site.
+"""`python -m replica`: serve the offline replica of the ANS site.
 
-python -m scraper.replica --port 8000 --state 1 --rendering cards
-python -m scraper.replica --port 0 --scale 10000 --fault 503:page=1:2 --fault slow:actualites
+python -m replica --port 8000 --state 1 --rendering cards
+python -m replica --port 0 --scale 10000 --fault 503:page=1:2 --fault slow:actualites
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scraper.replica.render import RENDERINGS
-from scraper.replica.server import FAULT_KINDS, Fault, run
+from replica.render import RENDERINGS
+from replica.server import FAULT_KINDS, Fault, run
 
 
 def _fault(text: str) -> Fault:
@@ -34,10 +34,10 @@ def _at_least_one(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m scraper.replica",
+        prog="python -m replica",
         description="Serve the offline replica of the ANS Ségur site on loopback.",
         epilog=(
-            "Example: python -m scraper.replica --port 8000 --rendering cards "
+            "Example: python -m replica --port 8000 --rendering cards "
             "--fault 503:page=1:2 --fault maintenance:actualites"
         ),
     )

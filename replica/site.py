@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import parse_qsl, urlsplit
 
-from scraper.items import SolutionRecord
-from scraper.replica.dataset import Dataset
-from scraper.replica.render import (
+from replica.dataset import Dataset
+from replica.render import (
     COULOIR_DISPLAY,
     DISPOSITIF_DISPLAY,
     LISTING_PATH,
@@ -29,6 +28,7 @@ from scraper.replica.render import (
     Pager,
     theme_for,
 )
+from scraper.items import SolutionRecord
 
 NEWS_PAGE_SIZE = 10
 TEXT_FILTERS = ("field_raison_sociale_value", "field_logiciel_nom_value", "search_api_fulltext")

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import base_url_option, db_option, delay_option, labels_option
+from cli.options import base_url_option, db_option, delay_option, labels_option
 
 EXIT_NOT_COMPLETE = 1
 EXIT_STORAGE_ERROR = 3
@@ -146,6 +145,3 @@ def one_line(message: str) -> str:
 def fail(message: str, code: int) -> None:
     click.echo(one_line(message), err=True)
     sys.exit(code)
-
-
-register(sync)

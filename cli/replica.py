@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import loopback_options
+from cli.options import loopback_options
 
 
 def _faults(ctx, param, values):
-    from scraper.replica.server import Fault
+    from replica.server import Fault
 
     try:
         return tuple(Fault.parse(value) for value in values)
@@ -72,7 +71,7 @@ def replica(host, port, state, rendering, scale, page_size, faults, robots_disal
         segur sync --base-url http://127.0.0.1:8000 --delay 0
         segur replica --port 8000 --state 2 --fault 503:page=1:2
     """
-    from scraper.replica.server import run
+    from replica.server import run
 
     try:
         run(
@@ -90,6 +89,3 @@ def replica(host, port, state, rendering, scale, page_size, faults, robots_disal
         raise click.ClickException(
             f"cannot serve on {host}:{port}: {error.strerror or error}"
         ) from None
-
-
-register(replica)

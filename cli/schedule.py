@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import base_url_option, db_option, delay_option
+from cli.options import base_url_option, db_option, delay_option
 from schedules.job import DEFAULT_KILL_AFTER, DEFAULT_TIMEOUT, SyncSettings
 from schedules.scheduler import run_nightly
 from schedules.timing import (
@@ -120,6 +119,3 @@ def schedule_command(
         raise click.ClickException(f"cannot run the scheduler: {error}") from None
     if status:
         raise SystemExit(status)
-
-
-register(schedule_command)

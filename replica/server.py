@@ -1,6 +1,6 @@
 """The replica's HTTP server: standard library only, loopback by default.
 
-    from scraper.replica.server import ReplicaServer, Fault
+    from replica.server import ReplicaServer, Fault
 
     with ReplicaServer(state=1, rendering="cards", faults=[Fault("503", "page=1")]) as server:
         ...  # crawl server.url; server.requests lists every request target received
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
+from replica.dataset import STATES, Dataset, build_dataset
+from replica.render import error_page, maintenance_page, theme_for
+from replica.site import Page, Site
 from scraper.loopback import LoopbackHandler, LoopbackHTTPServer, LoopbackServer
-from scraper.replica.dataset import STATES, Dataset, build_dataset
-from scraper.replica.render import error_page, maintenance_page, theme_for
-from scraper.replica.site import Page, Site
 
 FAULT_KINDS = ("503", "429", "500", "403", "404", "drop", "maintenance", "slow")
 SLOW_DELAY = 3.0

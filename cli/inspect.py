@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import labels_option
+from cli.options import labels_option
 
 MAX_ROWS_SHOWN = 20
 
@@ -90,6 +89,3 @@ def _field(name: str, value: str, source: dict[str, str]) -> str:
     headings or address said."""
     label = repr(source[name]) if name in source else "(page)"
     return f"{name} <- {label}: {value}"
-
-
-register(inspect)

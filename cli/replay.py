@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import loopback_options
+from cli.options import loopback_options
 
 
 @click.command()
@@ -50,6 +49,3 @@ def replay(archive, host, port, quiet):
 def fail(message: str) -> None:
     click.echo(" ".join(message.split()), err=True)
     sys.exit(1)
-
-
-register(replay)

@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import db_option
+from cli.options import db_option
 
 EXIT_REFERENCED = 0
 EXIT_NOT_REFERENCED = 1
@@ -63,6 +62,3 @@ def check(name, version, dispositif, db_path, output_format):
     else:
         click.echo(render_text(answer), nl=False)
     sys.exit(EXIT_REFERENCED if answer.referenced else EXIT_NOT_REFERENCED)
-
-
-register(check)

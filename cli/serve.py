@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from catalogue.cli import register
-from catalogue.cli.options import db_option
+from cli.options import db_option
 
 
 @click.command()
@@ -69,6 +68,3 @@ def serve(db_path, host, port, poll_seconds, response_cache, quiet):
         sys.exit(1)
     except KeyboardInterrupt:
         pass
-
-
-register(serve)

@@ -1,3 +1,0 @@
-from catalogue.cli import cli
-
-cli(prog_name="segur")
