@@ -21,7 +21,7 @@ from scraper.parsers import (
     parse_listing,
     parse_news_listing,
 )
-from scraper.parsers.common import make_soup
+from scraper.parsers.dom import make_soup
 from scraper.parsers.labels import field_for_header
 
 # Elements whose text is a field label in the renderings the contract allows

@@ -6,7 +6,9 @@ import pytest
 
 from scraper.items import SolutionRecord
 from scraper.parsers import RowContext, parse_listing
-from scraper.parsers.common import make_soup, next_page_url, result_count
+from scraper.parsers.dom import make_soup
+from scraper.parsers.page import result_count
+from scraper.parsers.pager import next_page_url
 
 URL = "https://industriels.example/segur/solutions-referencees"
 # One row with editor A, solution B, version 1; `{}` takes more <dt>/<dd> pairs.

@@ -29,7 +29,7 @@ from bs4 import NavigableString, Tag
 from bs4.element import PageElement
 
 from scraper.normalize import clean_text
-from scraper.parsers.common import (
+from scraper.parsers.dom import (
     BLOCK_TAGS,
     HEADING_TAGS,
     Skip,

@@ -18,27 +18,24 @@ from bs4.element import PageElement
 
 from scraper.items import CandidateRecord
 from scraper.normalize import clean_text, fold
-from scraper.parsers.common import (
+from scraper.parsers.dom import (
     HEADING_TAGS,
     SKIPPED_TAGS,
     Notes,
     Value,
-    base_url,
-    ignored_regions,
     inside,
     iter_strings,
     links,
     make_soup,
-    next_page_url,
-    page_heading,
-    page_number,
-    result_count,
     row_date,
     skipped,
     tags,
     text_of,
 )
 from scraper.parsers.labels import CANDIDATE
+from scraper.parsers.page import base_url, page_heading, page_number, result_count
+from scraper.parsers.pager import next_page_url
+from scraper.parsers.regions import ignored_regions
 from scraper.parsers.tables import header_tables
 from scraper.vocabulary import (
     find_dispositifs,

@@ -25,23 +25,12 @@ from bs4 import BeautifulSoup, Tag
 from scraper.items import SolutionRecord
 from scraper.normalize import clean_text, find_vague, fold, parse_vague
 from scraper.parsers.blocks import block_rows
-from scraper.parsers.common import (
-    FacetLink,
-    Notes,
-    Value,
-    facet_links,
-    facet_params,
-    ignored_regions,
-    make_soup,
-    next_page_url,
-    page_heading,
-    page_number,
-    result_count,
-    row_date,
-    same_site,
-    skipped,
-)
+from scraper.parsers.dom import Notes, Value, make_soup, row_date, skipped
+from scraper.parsers.facets import FacetLink, facet_links, facet_params
 from scraper.parsers.labels import HEADER_KEYS_NEEDED, LISTING, REQUIRED_FIELDS
+from scraper.parsers.page import page_heading, page_number, result_count
+from scraper.parsers.pager import next_page_url, same_site
+from scraper.parsers.regions import ignored_regions
 from scraper.parsers.tables import header_tables
 from scraper.vocabulary import couloir_of, resolve_couloir, resolve_dispositif
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bs4 import Tag
 
 from scraper.normalize import clean_text
-from scraper.parsers.common import Skip, Value, iter_strings, lines_of, skipped, tags, text_of
+from scraper.parsers.dom import Skip, Value, iter_strings, lines_of, skipped, tags, text_of
 from scraper.parsers.labels import LabelTable, field_for_header, field_for_label
 
 _HEADER_SEARCH_DEPTH = 3  # rows looked at for a header when there is no <thead>
