@@ -135,7 +135,7 @@ def m002_history(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m003_store_tracking(db: sqlite_utils.Database) -> None:
-    """Columns the store and the diff report need (catalogue/store.py, catalogue/diff.py).
+    """Columns the store and the diff report need (catalogue/store.py, catalogue/diff/build.py).
 
     * runs: per-kind counts (solutions reappeared; candidates added, removed,
       changed, reappeared) next to the solution counts added/removed/changed.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -49,8 +48,9 @@ def diff(db_path, run_id, since, output_format):
         segur diff --run 12 --format json
         segur diff --since 2024-06-01 --db data/segur.db
     """
-    from catalogue.diff import ReportError, parse_since, run_report, since_report
-    from catalogue.report import render_markdown
+    from catalogue.diff.build import ReportError, parse_since, run_report, since_report
+    from catalogue.diff.json import json_of
+    from catalogue.diff.markdown import render_markdown
     from catalogue.store import CatalogueError, open_existing_catalogue
 
     if run_id is not None and since is not None:
@@ -62,7 +62,7 @@ def diff(db_path, run_id, since, output_format):
     except (ReportError, CatalogueError) as error:
         fail(str(error))
     if output_format == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(json_of(report))
     else:
         click.echo(render_markdown(report), nl=False)
 

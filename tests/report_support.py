@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalogue.diff import GROUPS
+from catalogue.diff.build import GROUPS
 
 
 def report_keys(report: dict[str, Any]) -> dict[str, dict[str, set[str]]]:

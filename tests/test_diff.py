@@ -1,4 +1,4 @@
-"""The diff report (catalogue.diff) and `segur diff`, on catalogues prepared with the store."""
+"""The diff report (catalogue/diff/build.py) and `segur diff`, on catalogues the store built."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from catalogue.diff import (
-    compose_changes,
-    french_date,
-    md,
-    render_markdown,
-    run_report,
-    since_report,
-)
+from catalogue.diff.build import compose_changes, run_report, since_report
+from catalogue.diff.markdown import md, render_markdown
+from catalogue.french import french_date
 from catalogue.schema import open_db
 from catalogue.store import record_run, start_run
 from cli import cli

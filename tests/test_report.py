@@ -1,4 +1,4 @@
-"""The report's structured description (catalogue.report) and its HTML rendering.
+"""The report's structured description (catalogue.diff.document) and its HTML rendering.
 
 The Markdown rendering is checked line by line in test_diff.py; here, that both
 renderings come from one description, and what the HTML needs: links, counts,
@@ -11,18 +11,11 @@ import re
 
 import pytest
 
-from catalogue.diff import run_report
+from catalogue.diff.build import run_report
+from catalogue.diff.document import Document, FieldChange, Item, Section, report_document
+from catalogue.diff.html import render_html
+from catalogue.diff.markdown import markdown_of, render_markdown
 from catalogue.history import CANDIDATE, SOLUTION
-from catalogue.report import (
-    Document,
-    FieldChange,
-    Item,
-    Section,
-    markdown_of,
-    render_html,
-    render_markdown,
-    report_document,
-)
 from catalogue.schema import open_db
 from tests.test_diff import (
     FIRST,

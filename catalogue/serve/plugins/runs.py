@@ -2,8 +2,8 @@
 
 * `/synchronisations`: every sync, newest first, `PAGE_SIZE` a page (`?page=2`
   for older ones), each with its date (Paris time), status, reason and counts;
-* `/synchronisations/<n>`: one sync's report (catalogue/report.py, read from the
-  stored changes by catalogue/diff.py), each entry linking to its page.
+* `/synchronisations/<n>`: one sync's report (catalogue/diff/document.py and html.py, read from the
+  stored changes by catalogue/diff/build.py), each entry linking to its page.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import sqlite_utils
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from catalogue.diff import ReportError, run_report
+from catalogue.diff.build import ReportError, run_report
+from catalogue.diff.document import Document, report_document
+from catalogue.diff.html import render_html
 from catalogue.french import french_datetime, french_number, run_status
 from catalogue.pages import TABLES, entry_path
-from catalogue.report import Document, render_html, report_document
 from catalogue.serve.plugins.pages import only_for_the_catalogue
 from catalogue.serve.served import DATABASE_NAME
 

@@ -1,16 +1,11 @@
-"""The diff report as people read it: one structured description, two renderings.
+"""The diff report as people read it: one structured description for every writer.
 
-`report_document(report)` turns a report of `catalogue.diff` (one run's, or a
-period's) into a `Document`: a title, warnings, and a tree of sections whose
-items keep their parts apart (name, version, editor, context, details, a
+`report_document(report)` turns a report of `catalogue.diff.build` (one run's,
+or a period's) into a `Document`: a title, warnings, and a tree of sections
+whose items keep their parts apart (name, version, editor, context, details, a
 sentence, field changes) with the entity and key of the entry they are about.
-The text in a document is plain, one line per part, never escaped; each
-renderer escapes it for its format:
-
-* `render_markdown(report)`: French Markdown (`segur diff`);
-* `render_html(document, link)`: the body of a sync's public page
-  (catalogue/serve/plugins/runs.py), where `link(entity, key)` gives the path of
-  the entry's page, or None.
+The text in a document is plain, one line per part, never escaped; each writer
+(catalogue/diff/markdown.py, html.py) escapes it for its format.
 
 Order: newly referenced products (by couloir, then dispositif), new versions,
 entries back on the list, withdrawals, field changes, then candidatures.
@@ -18,13 +13,10 @@ entries back on the list, withdrawals, field changes, then candidatures.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-from markupsafe import Markup
 
 from catalogue.french import french_date, french_datetime, run_status
 from catalogue.history import CANDIDATE, SOLUTION
@@ -411,107 +403,3 @@ def _now_referenced(report: dict[str, Any]) -> list[tuple[str, Item]]:
             continue
         found[element["key"]] = _candidate_item(element)
     return list(found.items())
-
-
-# ---------------------------------------------------------------- Markdown
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-
-
-def md(text: object) -> str:
-    """Text made safe inline in Markdown: one line, Markdown's active characters escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_text(str(text)))
-
-
-def render_markdown(report: dict[str, Any]) -> str:
-    return markdown_of(report_document(report))
-
-
-def markdown_of(document: Document) -> str:
-    blocks: list[list[str]] = [[f"# {md(document.title)}"]]
-    blocks += [[md(warning)] for warning in document.warnings]
-    for section in document.sections:
-        blocks += _markdown_section(section)
-    if document.note:
-        blocks.append([md(document.note)])
-    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
-
-
-def _markdown_section(section: Section) -> list[list[str]]:
-    count = f" ({section.count})" if section.counted else ""
-    blocks = [[f"{'#' * section.level} {md(section.title)}{count}"]]
-    if section.items:
-        blocks.append([line for item in section.items for line in _markdown_item(item)])
-    for subsection in section.subsections:
-        blocks += _markdown_section(subsection)
-    return blocks
-
-
-def _markdown_item(item: Item) -> list[str]:
-    version = f" {md(item.version)}" if item.version else ""
-    line = f"- **{md(item.name)}**{version} — {md(item.editor)}"
-    if item.context:
-        line += f" ({', '.join(md(part) for part in item.context)})"
-    line += "".join(f", {md(detail)}" for detail in item.details)
-    if item.sentence:
-        line += f" : {md(item.sentence)}"
-    changes = [
-        f"  - {md(change.label)} : {md(change.before)} → {md(change.after)}"
-        for change in item.changes
-    ]
-    return [line, *changes]
-
-
-# ---------------------------------------------------------------- HTML
-
-Link = Callable[[str, str], "str | None"]
-
-
-def render_html(document: Document, link: Link) -> Markup:
-    """The warnings, sections and note of a document as HTML (headings from <h2>);
-    `link(entity, key)` is the path of an entry's page, or None."""
-    parts = [
-        Markup('<p class="segur-report-warning" role="note">{}</p>').format(warning)
-        for warning in document.warnings
-    ]
-    parts += [_html_section(section, link) for section in document.sections]
-    if document.note:
-        parts.append(Markup('<p class="segur-report-note">{}</p>').format(document.note))
-    return Markup("\n").join(parts)
-
-
-def _html_section(section: Section, link: Link) -> Markup:
-    anchor = Markup(' id="{}"').format(section.anchor) if section.anchor else Markup("")
-    parts = [
-        Markup(
-            '<h{level}{anchor}>{title} <span class="segur-count">({count})</span></h{level}>'
-        ).format(level=section.level, anchor=anchor, title=section.title, count=section.count)
-    ]
-    if section.items:
-        items = Markup("\n").join(_html_item(item, link) for item in section.items)
-        parts.append(Markup('<ul class="segur-report-items">\n{}\n</ul>').format(items))
-    parts += [_html_section(subsection, link) for subsection in section.subsections]
-    return Markup("\n").join(parts)
-
-
-def _html_item(item: Item, link: Link) -> Markup:
-    name = Markup("<strong>{}</strong>").format(item.name)
-    if item.version:
-        name += Markup(" {}").format(item.version)
-    href = link(item.entity, item.key)
-    if href:
-        name = Markup('<a href="{}">{}</a>').format(href, name)
-    line = Markup("{} — {}").format(name, item.editor)
-    if item.context:
-        line += Markup(" ({})").format(", ".join(item.context))
-    for detail in item.details:
-        line += Markup(", {}").format(detail)
-    if item.sentence:
-        line += Markup(" : {}").format(item.sentence)
-    if item.changes:
-        changes = Markup("").join(
-            Markup("<li>{} : {} → {}</li>").format(change.label, change.before, change.after)
-            for change in item.changes
-        )
-        line += Markup('<ul class="segur-report-changes">{}</ul>').format(changes)
-    return Markup("<li>{}</li>").format(line)

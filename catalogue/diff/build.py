@@ -31,8 +31,8 @@ present before and absent after is removed, present at both ends is changed with
 each field's first "before" and last "after" (dropped when equal), added then
 removed within the period is left out.
 
-Rendering for people (French Markdown for `segur diff`, HTML for the public
-sync pages) lives in `catalogue.report`; `render_markdown` is re-exported here.
+Writing it for people is the job of catalogue/diff/document.py and its writers
+(markdown.py, html.py, json.py).
 """
 
 from __future__ import annotations
@@ -44,10 +44,7 @@ from typing import Any
 
 import sqlite_utils
 
-from catalogue.french import french_date as french_date  # re-exported for older callers
 from catalogue.history import ADDED, CHANGED, REAPPEARED, REMOVED, SOLUTION
-from catalogue.report import md as md  # re-exported: rendering lives in catalogue.report
-from catalogue.report import render_markdown as render_markdown
 from scraper.normalize import parse_date
 
 SOLUTION_ELEMENT = (
