@@ -12,10 +12,13 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from scraper.items import SOLUTION_FIELDS, SolutionRecord
+from scraper.items import SOLUTION_FIELDS, SolutionRecord, field_info
 
 migrations = Migrations("segur-catalogue")
 
+# The records' fields as m001 and m002 created them: migrations are history, so a
+# field added to a record later comes with its own migration (tests/test_fields.py
+# checks that the tables hold every field of the records).
 SOLUTION_COLUMNS = {
     "key": str,
     "editor": str,
@@ -168,27 +171,33 @@ def m003_store_tracking(db: sqlite_utils.Database) -> None:
     db["candidate_versions"].create_index(["run_id"])
 
 
-# What the public catalogue opens on: the solutions referenced today, with French
-# column names. `rowid` lets Datasette run the full-text search of `solutions_fts`
-# on the view (metadata `fts_pk`).
-SOLUTIONS_REFERENCEES_VIEW = """
-SELECT
-    rowid,
-    solution,
-    editor AS editeur,
-    version,
-    couloir,
-    dispositif,
-    vague,
-    referenced_on AS date_referencement,
-    reference_number AS numero_referencement,
-    distributors AS distributeurs,
-    pilots AS installations_pilotes,
-    source_url AS source,
-    page_id AS fiche
-FROM solutions
-WHERE status = 'referenced'
-"""
+# What the public catalogue opens on: the solutions referenced today, every field
+# of `SolutionRecord` under its French column name (`FieldInfo.column`), the name
+# first. `rowid` lets Datasette run the full-text search of `solutions_fts` on the
+# view (metadata `fts_pk`); `fiche` is the entry's page.
+PUBLIC_VIEW = "solutions_referencees"
+
+
+def public_view_sql() -> str:
+    names = ("solution", *(n for n in SOLUTION_FIELDS if n != "solution"))
+    columns = [_public_column(name, field_info(SolutionRecord, name).column) for name in names]
+    lines = ",\n".join(f"    {column}" for column in ["rowid", *columns, "page_id AS fiche"])
+    return f"\nSELECT\n{lines}\nFROM solutions\nWHERE status = 'referenced'"
+
+
+def _public_column(name: str, public: str) -> str:
+    return name if name == public else f"{name} AS {public}"
+
+
+def create_public_view(db: sqlite_utils.Database) -> None:
+    """(Re)create the public view when it differs from what the record says: a
+    migration adding a field to the solutions table brings it to the view."""
+    sql = public_view_sql()
+    stored = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [PUBLIC_VIEW]
+    ).fetchone()
+    if stored is None or stored[0].split(" AS ", 1)[1] != sql:
+        db.create_view(PUBLIC_VIEW, sql, replace=True)
 
 
 # m004 created the view with `key AS cle`; m005 replaced it with `page_id AS fiche`.
@@ -214,7 +223,7 @@ def m004_public_catalogue(db: sqlite_utils.Database) -> None:
     db["solutions"].create_index(["status", "referenced_on"])
     db["solutions"].create_index(["vague"])
     db["changes"].create_index(["entity", "kind", "run_id"])
-    db.create_view("solutions_referencees", SOLUTIONS_REFERENCEES_VIEW, replace=True)
+    create_public_view(db)
 
 
 # The look-up index: every form under which a name may be typed, as a prefix
@@ -247,7 +256,7 @@ def m005_pages_and_lookup(db: sqlite_utils.Database) -> None:
     # Covering: a look-up reads the index alone, never the table.
     db["name_terms"].create_index(["term", "entity", "kind", "key", "withdrawn"])
     refresh_name_terms(db)
-    db.create_view("solutions_referencees", SOLUTIONS_REFERENCEES_VIEW, replace=True)
+    create_public_view(db)
 
 
 @migrations()
@@ -355,6 +364,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     migrations.apply(db)
+    create_public_view(db)
 
 
 # Migrations apply in the order they are defined: m007 and later ones are defined

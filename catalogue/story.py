@@ -28,6 +28,7 @@ from typing import Any
 from catalogue.french import french_date, paris_day
 from catalogue.history import ADDED, REAPPEARED, REMOVED, REMOVED_STATUS
 from catalogue.versions import version_sort_key
+from scraper.items import CANDIDATE_FACTS, FIELD_INFO, SOLUTION_FACTS, FieldInfo
 from scraper.normalize import clean_text, fold
 
 Row = Mapping[str, Any]
@@ -44,38 +45,22 @@ class Wording:
     quoted: bool = False  # free text, shown « between guillemets » in a sentence
 
 
-FIELDS = {
-    "editor": Wording("Éditeur", "modifié", "non publié", quoted=True),
-    "solution": Wording("Solution", "modifié", "non publié", quoted=True),
-    "version": Wording("Version", "modifiée", "non publiée"),
-    "couloir": Wording("Couloir", "modifié", "non publié", quoted=True),
-    "dispositif": Wording("Dispositif", "modifié", "non publié", quoted=True),
-    "vague": Wording("Vague", "modifiée", "non publiée"),
-    "referenced_on": Wording("Date de référencement", "modifiée", "non publiée", is_date=True),
-    "reference_number": Wording("Numéro de référencement", "modifié", "non publié"),
-    "distributors": Wording("Distributeurs", "modifiés", "non publiés", quoted=True),
-    "pilots": Wording("Installations pilotes", "modifiées", "non publiées", quoted=True),
-    "status": Wording("Statut de la candidature", "modifié", "non publié", quoted=True),
-    "applied_on": Wording("Date de dépôt du dossier", "modifiée", "non publiée", is_date=True),
-    "source_url": Wording("Page de l'ANS", "modifiée", "non publiée"),
-}
+def _wording(info: FieldInfo) -> Wording:
+    agreement = info.agreement
+    return Wording(
+        info.label,
+        f"modifié{agreement}",
+        f"non publié{agreement}",
+        is_date=info.is_date,
+        quoted=info.quoted,
+    )
+
+
+FIELDS = {name: _wording(info) for name, info in FIELD_INFO.items()}
 # Names in a sentence: "le nom de la solution modifié", not "solution modifié".
 IN_SENTENCE = {"solution": "nom de la solution"}
 UNKNOWN_FIELD = Wording("Autre information", "modifiée", "non publiée", quoted=True)
 
-SOLUTION_FACTS = (
-    "editor",
-    "solution",
-    "version",
-    "couloir",
-    "dispositif",
-    "vague",
-    "referenced_on",
-    "reference_number",
-    "distributors",
-    "pilots",
-)
-CANDIDATURE_FACTS = ("editor", "solution", "version", "dispositif", "status", "applied_on")
 
 PLAIN_CANDIDATE_STATUSES = {"", "candidat", "candidate", "candidats", "candidates", "candidature"}
 NO_BREAK_SPACE = "\u00a0"
@@ -191,8 +176,8 @@ def solution_facts(row: Row) -> list[Fact]:
 def candidature_facts(row: Row) -> list[Fact]:
     """A candidature's values; one no longer listed shows its last status."""
     if is_current_candidature(row):
-        return facts(row, CANDIDATURE_FACTS)
-    return facts(row, CANDIDATURE_FACTS, {"status": "Dernier statut publié"})
+        return facts(row, CANDIDATE_FACTS)
+    return facts(row, CANDIDATE_FACTS, {"status": "Dernier statut publié"})
 
 
 # ---------------------------------------------------------------- versions

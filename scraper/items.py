@@ -31,22 +31,79 @@ def _key_part(value: object) -> str:
 
 
 @dataclass(frozen=True)
+class FieldInfo:
+    """What the project says of one field, besides its name and type: the one place a
+    field is described (CONTRIBUTING.md, "Adding a field")."""
+
+    label: str  # how people read it, as a row header: "Date de référencement"
+    column: str  # its name in the public French view `solutions_referencees`
+    agreement: str = ""  # the label's French agreement: "" masculine, "e", "s" or "es"
+    is_date: bool = False  # ISO yyyy-mm-dd
+    quoted: bool = False  # free text, shown « between guillemets » in a sentence
+    multi_valued: bool = False  # a list printed as one text ("A, B")
+    summary: bool = False  # repeated on each stored change (the `changes` table)
+    fact: bool = True  # read from the page's text (source_url is where it was read)
+    in_reports: str = ""  # its name in a list of changes, when not the label in lower case
+
+    @property
+    def report_name(self) -> str:
+        return self.in_reports or self.label[0].lower() + self.label[1:]
+
+
+_EDITOR = FieldInfo("Éditeur", "editeur", quoted=True, summary=True)
+_SOLUTION = FieldInfo("Solution", "solution", quoted=True, summary=True)
+_VERSION = FieldInfo("Version", "version", "e", summary=True)
+_COULOIR = FieldInfo("Couloir", "couloir", quoted=True, summary=True)
+_DISPOSITIF = FieldInfo("Dispositif", "dispositif", quoted=True, summary=True)
+_VAGUE = FieldInfo("Vague", "vague", "e", summary=True)
+_REFERENCED_ON = FieldInfo(
+    "Date de référencement", "date_referencement", "e", is_date=True, summary=True
+)
+_REFERENCE_NUMBER = FieldInfo("Numéro de référencement", "numero_referencement")
+_DISTRIBUTORS = FieldInfo("Distributeurs", "distributeurs", "s", quoted=True, multi_valued=True)
+_PILOTS = FieldInfo(
+    "Installations pilotes",
+    "installations_pilotes",
+    "es",
+    quoted=True,
+    multi_valued=True,
+    in_reports="premières installations réussies",
+)
+_CANDIDATE_STATUS = FieldInfo(
+    "Statut de la candidature", "statut", quoted=True, summary=True, in_reports="statut"
+)
+_APPLIED_ON = FieldInfo(
+    "Date de dépôt du dossier",
+    "date_depot",
+    "e",
+    is_date=True,
+    summary=True,
+    in_reports="date de candidature",
+)
+_SOURCE_URL = FieldInfo("Page de l'ANS", "source", "e", fact=False, in_reports="page source")
+
+
+def described(info: FieldInfo, *, required: bool = False):
+    """A record field described by `info`; a required one has no default."""
+    metadata = {"info": info, "required": required}
+    return field(metadata=metadata) if required else field(default=None, metadata=metadata)
+
+
+@dataclass(frozen=True)
 class SolutionRecord:
     """One referenced solution, as read from one row of the listing."""
 
-    editor: str
-    solution: str
-    version: str
-    couloir: str | None = None
-    dispositif: str | None = None
-    vague: int | None = None
-    referenced_on: str | None = None  # ISO yyyy-mm-dd
-    reference_number: str | None = None
-    distributors: str | None = None
-    pilots: str | None = None
-    source_url: str | None = None
-
-    REQUIRED = ("editor", "solution", "version")
+    editor: str = described(_EDITOR, required=True)
+    solution: str = described(_SOLUTION, required=True)
+    version: str = described(_VERSION, required=True)
+    couloir: str | None = described(_COULOIR)
+    dispositif: str | None = described(_DISPOSITIF)
+    vague: int | None = described(_VAGUE)
+    referenced_on: str | None = described(_REFERENCED_ON)  # ISO yyyy-mm-dd
+    reference_number: str | None = described(_REFERENCE_NUMBER)
+    distributors: str | None = described(_DISTRIBUTORS)
+    pilots: str | None = described(_PILOTS)
+    source_url: str | None = described(_SOURCE_URL)
 
     @property
     def key(self) -> str:
@@ -68,22 +125,20 @@ class SolutionRecord:
         return "|".join(_key_part(p) for p in parts)
 
     def missing_fields(self) -> list[str]:
-        return [name for name in self.REQUIRED if not getattr(self, name)]
+        return missing_fields(self)
 
 
 @dataclass(frozen=True)
 class CandidateRecord:
     """One editor's candidature, as read from one row of a candidate article."""
 
-    editor: str
-    solution: str
-    version: str | None = None
-    dispositif: str | None = None
-    status: str | None = None  # "Candidat", "En cours d'instruction", "Référencé"
-    applied_on: str | None = None  # ISO yyyy-mm-dd
-    source_url: str | None = None
-
-    REQUIRED = ("editor", "solution")
+    editor: str = described(_EDITOR, required=True)
+    solution: str = described(_SOLUTION, required=True)
+    version: str | None = described(_VERSION)
+    dispositif: str | None = described(_DISPOSITIF)
+    status: str | None = described(_CANDIDATE_STATUS)  # "Candidat", "Référencé"...
+    applied_on: str | None = described(_APPLIED_ON)  # ISO yyyy-mm-dd
+    source_url: str | None = described(_SOURCE_URL)
 
     @property
     def key(self) -> str:
@@ -91,11 +146,47 @@ class CandidateRecord:
         return "cand:" + "|".join(_key_part(p) for p in parts)
 
     def missing_fields(self) -> list[str]:
-        return [name for name in self.REQUIRED if not getattr(self, name)]
+        return missing_fields(self)
 
 
-SOLUTION_FIELDS = tuple(f.name for f in fields(SolutionRecord))
-CANDIDATE_FIELDS = tuple(f.name for f in fields(CandidateRecord))
+Record = SolutionRecord | CandidateRecord
+
+
+def field_names(record_type: type[Record], **wanted: bool) -> tuple[str, ...]:
+    """The record's fields in their order, those whose `FieldInfo` has every flag
+    `wanted` says (`field_names(SolutionRecord, fact=True)`); `required=True`
+    selects the fields a record cannot lack."""
+    return tuple(
+        f.name
+        for f in fields(record_type)
+        if all(
+            (f.metadata["required"] if flag == "required" else getattr(f.metadata["info"], flag))
+            == value
+            for flag, value in wanted.items()
+        )
+    )
+
+
+def field_info(record_type: type[Record], name: str) -> FieldInfo:
+    return next(f.metadata["info"] for f in fields(record_type) if f.name == name)
+
+
+def missing_fields(record: Record) -> list[str]:
+    return [name for name in field_names(type(record), required=True) if not getattr(record, name)]
+
+
+SOLUTION_FIELDS = field_names(SolutionRecord)
+CANDIDATE_FIELDS = field_names(CandidateRecord)
+# What a page says of an entry (every field but where it was read).
+SOLUTION_FACTS = field_names(SolutionRecord, fact=True)
+CANDIDATE_FACTS = field_names(CandidateRecord, fact=True)
+# Every field of either record, by name: the facts of a solution, then those only
+# a candidature has, then where a record was read.
+FIELD_INFO: dict[str, FieldInfo] = {
+    **{name: field_info(SolutionRecord, name) for name in SOLUTION_FACTS},
+    **{name: field_info(CandidateRecord, name) for name in CANDIDATE_FACTS},
+    **{name: field_info(SolutionRecord, name) for name in SOLUTION_FIELDS},
+}
 
 
 # Why a sync could not read the site, in one word (runs.failure_kind).

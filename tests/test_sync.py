@@ -13,23 +13,11 @@ import sqlite_utils
 
 from replica.dataset import build_dataset
 from replica.server import Fault
+from scraper.items import CANDIDATE_FACTS, SOLUTION_FACTS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-SOLUTION_FIELDS = (
-    "editor",
-    "solution",
-    "version",
-    "couloir",
-    "dispositif",
-    "vague",
-    "referenced_on",
-    "reference_number",
-    "distributors",
-    "pilots",
-)
-CANDIDATE_FIELDS = ("editor", "solution", "version", "dispositif", "status", "applied_on")
 LISTING = "solutions-referencees-segur"
 
 
@@ -40,24 +28,24 @@ def sync(segur, server, db_path, *extra):
 def stored_solutions(db_path, status="referenced"):
     db = sqlite_utils.Database(db_path)
     rows = db.query("select * from solutions where status = ?", [status])
-    return {row["key"]: {f: row[f] for f in SOLUTION_FIELDS} for row in rows}
+    return {row["key"]: {f: row[f] for f in SOLUTION_FACTS} for row in rows}
 
 
 def stored_candidates(db_path):
     db = sqlite_utils.Database(db_path)
     rows = db.query("select * from candidates where removed_run is null")
-    return {row["key"]: {f: row[f] for f in CANDIDATE_FIELDS} for row in rows}
+    return {row["key"]: {f: row[f] for f in CANDIDATE_FACTS} for row in rows}
 
 
 def truth_solutions(state=1):
     return {
-        r.key: {f: asdict(r)[f] for f in SOLUTION_FIELDS} for r in build_dataset(state).solutions
+        r.key: {f: asdict(r)[f] for f in SOLUTION_FACTS} for r in build_dataset(state).solutions
     }
 
 
 def truth_candidates(state=1):
     return {
-        r.key: {f: asdict(r)[f] for f in CANDIDATE_FIELDS} for r in build_dataset(state).candidates
+        r.key: {f: asdict(r)[f] for f in CANDIDATE_FACTS} for r in build_dataset(state).candidates
     }
 
 

@@ -45,19 +45,12 @@ from typing import Any
 import sqlite_utils
 
 from catalogue.history import ADDED, CHANGED, REAPPEARED, REMOVED, SOLUTION
+from scraper.items import CandidateRecord, SolutionRecord, field_names
 from scraper.normalize import parse_date
 
-SOLUTION_ELEMENT = (
-    "key",
-    "editor",
-    "solution",
-    "version",
-    "couloir",
-    "dispositif",
-    "vague",
-    "referenced_on",
-)
-CANDIDATE_ELEMENT = ("key", "editor", "solution", "version", "dispositif", "status", "applied_on")
+# What a change says of its entry: the fields each stored change repeats.
+SOLUTION_ELEMENT = ("key", *field_names(SolutionRecord, summary=True))
+CANDIDATE_ELEMENT = ("key", *field_names(CandidateRecord, summary=True))
 GROUPS = ("added", "removed", "changed")
 STATUS_ORDER = ("complete", "partial", "running", "failed")
 

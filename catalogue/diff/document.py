@@ -22,6 +22,7 @@ from catalogue.french import french_date, french_datetime, run_status
 from catalogue.history import CANDIDATE, SOLUTION
 from catalogue.pages import slug
 from catalogue.versions import version_sort_key
+from scraper.items import FIELD_INFO
 from scraper.normalize import clean_text, fold
 from scraper.vocabulary import COULOIRS
 
@@ -30,22 +31,8 @@ NO_CHANGE = "Aucun changement."
 UNKNOWN_COULOIR = "Couloir non précisé"
 UNKNOWN_DISPOSITIF = "Dispositif non précisé"
 EMPTY_VALUE = "(vide)"
-FIELD_NAMES = {
-    "editor": "éditeur",
-    "solution": "solution",
-    "version": "version",
-    "couloir": "couloir",
-    "dispositif": "dispositif",
-    "vague": "vague",
-    "referenced_on": "date de référencement",
-    "reference_number": "numéro de référencement",
-    "distributors": "distributeurs",
-    "pilots": "premières installations réussies",
-    "status": "statut",
-    "applied_on": "date de candidature",
-    "source_url": "page source",
-}
-DATE_FIELDS = ("referenced_on", "applied_on")
+FIELD_NAMES = {name: info.report_name for name, info in FIELD_INFO.items()}
+DATE_FIELDS = tuple(name for name, info in FIELD_INFO.items() if info.is_date)
 
 
 # ---------------------------------------------------------------- the description

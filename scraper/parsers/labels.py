@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from scraper.items import SolutionRecord, field_names
 from scraper.normalize import label_key, loose_key
 
-# Contract 4.1, plus a few spellings of the same labels.
+# Contract 4.1, plus a few spellings of the same labels: one entry per fact of
+# `SolutionRecord` (tests/test_fields.py checks it).
 LISTING_LABELS: dict[str, tuple[str, ...]] = {
     "editor": (
         "Éditeur",
@@ -99,9 +101,9 @@ CANDIDATE_LABELS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-REQUIRED_FIELDS = ("editor", "solution", "version")
+REQUIRED_FIELDS = field_names(SolutionRecord, required=True)
 HEADER_KEYS_NEEDED = 2  # a listing header row names at least two of the required fields
-MULTI_VALUED_FIELDS = frozenset({"distributors", "pilots"})
+MULTI_VALUED_FIELDS = frozenset(field_names(SolutionRecord, multi_valued=True))
 
 _NUMERO = re.compile(r"(?<![a-z0-9])(?:n\s*[°º]|no\.?|num\.?|numero)\s*(?=de\b|d')")
 _PLURAL_MARK = re.compile(r"\((?:e|s|es|x)\)")
