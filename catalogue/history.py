@@ -30,17 +30,21 @@ Rules:
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from catalogue.versions import version_sort_key
-from scraper.items import CANDIDATE_FIELDS, SOLUTION_FIELDS, CandidateRecord, SolutionRecord
-from scraper.normalize import compact_key, loose_key
+from scraper.items import (
+    CANDIDATE_FIELDS,
+    SOLUTION_FIELDS,
+    CandidateRecord,
+    SolutionRecord,
+    fill_missing,
+)
+from scraper.normalize import compact_key, is_blank, loose_key
 from scraper.vocabulary import (
-    combine_dispositifs,
     dispositif_level,
     domains_of,
     is_coarser_or_same,
@@ -92,10 +96,6 @@ class Change:
     was_candidate: dict[str, Any] | None = None
 
 
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def unique_by_key(records: Iterable[Record]) -> dict[str, Record]:
     """One record per key, in first-seen order; later duplicates fill the blanks
     of the first (the first non-empty value of each field wins).
@@ -117,10 +117,10 @@ def unique_by_key(records: Iterable[Record]) -> dict[str, Record]:
             if own_key != key:
                 provisional.add(key)
         elif key in provisional and own_key == key:  # the numbered reading becomes the base
-            merged[key] = _fill_blanks(record, kept)
+            merged[key] = fill_missing(record, kept)
             provisional.discard(key)
         else:
-            merged[key] = _fill_blanks(kept, record)
+            merged[key] = fill_missing(kept, record)
     return merged
 
 
@@ -133,18 +133,6 @@ def _natural_key_aliases(keyed: Sequence[tuple[str, Record]]) -> dict[str, str]:
     if not numbered:
         return {}
     return {key: numbered[key] for key, _ in keyed if key in numbered}
-
-
-def _fill_blanks(kept: Record, extra: Record) -> Record:
-    updates = {
-        f.name: getattr(extra, f.name)
-        for f in dataclasses.fields(kept)
-        if is_blank(getattr(kept, f.name)) and not is_blank(getattr(extra, f.name))
-    }
-    combined = combine_dispositifs(kept.dispositif, extra.dispositif)
-    if combined != kept.dispositif:
-        updates["dispositif"] = combined
-    return dataclasses.replace(kept, **updates) if updates else kept
 
 
 def rekey_by_natural_identity(

@@ -29,7 +29,7 @@ from catalogue.french import french_date, paris_day
 from catalogue.history import ADDED, REAPPEARED, REMOVED, REMOVED_STATUS
 from catalogue.versions import version_sort_key
 from scraper.items import CANDIDATE_FACTS, FIELD_INFO, SOLUTION_FACTS, FieldInfo
-from scraper.normalize import clean_text, fold
+from scraper.normalize import clean_text, fold, is_blank
 
 Row = Mapping[str, Any]
 
@@ -68,10 +68,6 @@ FIRST_SYNC = "lors de la première synchronisation de ce catalogue"
 
 
 # ---------------------------------------------------------------- values
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def text(value: object) -> str:

@@ -4,13 +4,19 @@ rows reached by several paths, and the `CrawlResult` handed to the catalogue."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from scraper.archive import WarcRecorder
 from scraper.completeness import assess, failure_kind
-from scraper.items import CandidateRecord, CrawlResult, PageReport, SolutionRecord
+from scraper.items import (
+    CandidateRecord,
+    CrawlResult,
+    PageReport,
+    SolutionRecord,
+    fill_missing,
+)
 from scraper.normalize import loose_key
-from scraper.vocabulary import combine_dispositifs, dispositif_level
+from scraper.vocabulary import dispositif_level
 
 Progress = Callable[[int, int], None]
 
@@ -126,17 +132,3 @@ def merge_candidates(records: list[CandidateRecord]) -> list[CandidateRecord]:
         previous = merged.get(record.key)
         merged[record.key] = fill_missing(previous, record) if previous else record
     return list(merged.values())
-
-
-def fill_missing(record, other):
-    """`record` with its empty fields taken from `other`, and the domains of a
-    dispositif read by either kept (`combine_dispositifs`)."""
-    updates = {
-        name: getattr(other, name)
-        for name in record.__dataclass_fields__
-        if getattr(record, name) in (None, "") and getattr(other, name) not in (None, "")
-    }
-    combined = combine_dispositifs(record.dispositif, other.dispositif)
-    if combined != record.dispositif:
-        updates["dispositif"] = combined
-    return replace(record, **updates) if updates else record

@@ -18,10 +18,11 @@ rendering of the site gives (docs/ans-site.md, section 4.1):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from typing import TypeVar
 
-from scraper.normalize import fold, loose_key
-from scraper.vocabulary import dispositif_level
+from scraper.normalize import fold, is_blank, loose_key
+from scraper.vocabulary import combine_dispositifs, dispositif_level
 
 REFERENCE_NUMBER = re.compile(r"^[0-9a-f]{10}$")
 
@@ -150,6 +151,7 @@ class CandidateRecord:
 
 
 Record = SolutionRecord | CandidateRecord
+R = TypeVar("R", SolutionRecord, CandidateRecord)
 
 
 def field_names(record_type: type[Record], **wanted: bool) -> tuple[str, ...]:
@@ -169,6 +171,21 @@ def field_names(record_type: type[Record], **wanted: bool) -> tuple[str, ...]:
 
 def field_info(record_type: type[Record], name: str) -> FieldInfo:
     return next(f.metadata["info"] for f in fields(record_type) if f.name == name)
+
+
+def fill_missing(record: R, other: Record) -> R:
+    """`record` with its blank fields taken from `other` (the same entry read
+    elsewhere), and the domains of a dispositif read by either kept
+    (`combine_dispositifs`)."""
+    updates = {
+        f.name: getattr(other, f.name)
+        for f in fields(record)
+        if is_blank(getattr(record, f.name)) and not is_blank(getattr(other, f.name))
+    }
+    combined = combine_dispositifs(record.dispositif, other.dispositif)
+    if combined != record.dispositif:
+        updates["dispositif"] = combined
+    return replace(record, **updates) if updates else record
 
 
 def missing_fields(record: Record) -> list[str]:

@@ -202,3 +202,8 @@ def split_trailing_count(text: str | None) -> tuple[str, int | None]:
     if not match:
         return cleaned, None
     return cleaned[: match.start()].strip(), int(re.sub(r"\s", "", match.group(1)))
+
+
+def is_blank(value: object) -> bool:
+    """Nothing said: None, or a text of spaces only."""
+    return value is None or (isinstance(value, str) and not value.strip())
