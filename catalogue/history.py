@@ -344,12 +344,9 @@ def candidate_pool(
     return list(pool.values())
 
 
-def editors_match(a: str | None, b: str | None) -> bool:
-    return compact_editors_match(compact_key(a), compact_key(b))
-
-
 def compact_editors_match(left: str, right: str) -> bool:
-    """`editors_match` on names already in `compact_key` form."""
+    """Whether two editor names in `compact_key` form name one editor: equal, or
+    the shorter (long enough to mean something) inside the longer."""
     if not left or not right:
         return False
     shorter, longer = sorted((left, right), key=len)

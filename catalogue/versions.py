@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 
 from scraper.normalize import fold
 
@@ -37,10 +36,6 @@ def version_sort_key(version: str | None) -> tuple:
     """Sort key: natural tokens, then the text itself so that equal-looking
     versions ("05.02" and "5.2", None and "") still get one stable order."""
     return (version_tokens(version), fold(version), version is not None, version or "")
-
-
-def sort_versions(versions: Iterable[str | None]) -> list[str | None]:
-    return sorted(versions, key=version_sort_key)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from catalogue.versions import same_version, sort_versions, version_tokens
+from catalogue.versions import same_version, version_sort_key, version_tokens
 
 
 def test_natural_order_of_real_versions():
@@ -57,3 +57,7 @@ def test_order_is_total_with_mixed_and_empty_versions():
 )
 def test_same_version(a, b, same):
     assert same_version(a, b) is same
+
+
+def sort_versions(versions):
+    return sorted(versions, key=version_sort_key)
