@@ -1,5 +1,10 @@
-"""Every verb is documented: in the README, and in its own --help with an example."""
+"""Every verb is documented: in the README, and in its own --help with an example.
 
+Every option and argument of a verb is in the README too, in that verb's section
+("### `segur VERB`", up to the next heading of level 1 to 3).
+"""
+
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +23,26 @@ def test_the_cli_has_every_verb_of_the_product():
 @pytest.mark.parametrize("verb", VERBS)
 def test_every_verb_is_in_the_readme(verb):
     assert f"`segur {verb}`" in README
+
+
+def readme_section(verb: str) -> str:
+    match = re.search(rf"^### `segur {verb}`\n(.*?)(?=^#{{1,3}} )", README + "\n# end", re.S | re.M)
+    return match.group(1) if match else ""
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_every_option_of_a_verb_is_in_its_readme_section(verb):
+    section = readme_section(verb)
+    assert section, f"no section ### `segur {verb}` in the README"
+    for param in cli.commands[verb].params:
+        if param.param_type_name == "argument":
+            names = [param.name.upper()]
+        else:
+            names = [name for name in param.opts + param.secondary_opts if name != "--help"]
+        for name in names:
+            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", section), (
+                f"`segur {verb}` {name} is not in its README section"
+            )
 
 
 @pytest.mark.parametrize("verb", VERBS)

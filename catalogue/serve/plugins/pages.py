@@ -1,6 +1,6 @@
 """Datasette plugin: the catalogue's own pages and what its templates show.
 
-* `/robots.txt` (catalogue/serve/robots.txt, explained in the README);
+* `/robots.txt` (catalogue/serve/robots.txt, explained in docs/serving.md, "Robots");
 * `/evolution`: the chart of referenced solutions over time by couloir (SVG drawn
   on the server, catalogue/serve/chart.py), and `/evolution.json`;
 * template variables: the last sync (every footer, the home page), and for the
