@@ -3,9 +3,8 @@
 * `app`: builds and runs the Datasette (`build_datasette`, `serve`);
 * `snapshots`, `served`, `database`, `cache`: never half a sync (each request
   reads one snapshot; responses cached until the next swap);
-* `names`: the accent-, case- and punctuation-insensitive name look-up;
+* `lane`, `limits`: what a public query may cost (its own lane for custom SQL, deadlines);
 * `chart`, `status`: the chart page, the last-sync notice (French wording: catalogue/french.py);
-* `demo`: `segur demo` (bundled replica -> sync -> serve);
 * `plugins/`, `templates/`, `static/`, `metadata.yml`, `settings.json`, `robots.txt`:
   what Datasette loads.
 """
