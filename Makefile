@@ -16,6 +16,7 @@ install: $(BIN)/segur
 lint: install
 	$(BIN)/ruff check scraper catalogue schedules replica cli tests benchmarks
 	$(BIN)/ruff format --check scraper catalogue schedules replica cli tests benchmarks
+	$(BIN)/mypy
 
 test: install lint
 	$(BIN)/python -m pytest

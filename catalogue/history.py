@@ -157,7 +157,9 @@ def rekey_by_natural_identity(
 
 
 def _row_record(row: Mapping[str, Any]) -> SolutionRecord:
-    return SolutionRecord(**{name: row.get(name) for name in SOLUTION_FIELDS})
+    # A row may lack columns (a change row has no reference_number): they read as None.
+    values: dict[str, Any] = {name: row.get(name) for name in SOLUTION_FIELDS}
+    return SolutionRecord(**values)
 
 
 def solution_product_key(row: Mapping[str, Any]) -> str:
@@ -182,7 +184,7 @@ def merge_row(
     differences: dict[str, list] = {}
     for name in recorded:
         new, old = incoming.get(name), stored.get(name)
-        if is_blank(new):
+        if new is None or is_blank(new):
             continue
         if name == "dispositif":
             if is_coarser_or_same(new, old):

@@ -50,7 +50,7 @@ TRACKING_COLUMNS = {"first_seen_run": int, "last_seen_run": int, "removed_run": 
 
 @migrations()
 def m001_runs_and_entries(db: sqlite_utils.Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "started_at": str,
@@ -69,7 +69,7 @@ def m001_runs_and_entries(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["solutions"].create(
+    db.table("solutions").create(
         {**SOLUTION_COLUMNS, "status": str, **TRACKING_COLUMNS},
         pk="key",
         foreign_keys=[
@@ -78,7 +78,7 @@ def m001_runs_and_entries(db: sqlite_utils.Database) -> None:
             ("removed_run", "runs", "id"),
         ],
     )
-    db["candidates"].create(
+    db.table("candidates").create(
         {**CANDIDATE_COLUMNS, **TRACKING_COLUMNS},
         pk="key",
         foreign_keys=[
@@ -88,26 +88,26 @@ def m001_runs_and_entries(db: sqlite_utils.Database) -> None:
         ],
     )
     for table in ("solutions", "candidates"):
-        db[table].create_index(["status"] if table == "solutions" else ["removed_run"])
-        db[table].create_index(["dispositif"])
-    db["solutions"].create_index(["couloir", "dispositif"])
-    db["solutions"].create_index(["referenced_on"])
+        db.table(table).create_index(["status"] if table == "solutions" else ["removed_run"])
+        db.table(table).create_index(["dispositif"])
+    db.table("solutions").create_index(["couloir", "dispositif"])
+    db.table("solutions").create_index(["referenced_on"])
 
 
 @migrations()
 def m002_history(db: sqlite_utils.Database) -> None:
     """One row per version of an entry, and one row per detected change."""
-    db["solution_versions"].create(
+    db.table("solution_versions").create(
         {"id": int, "run_id": int, **SOLUTION_COLUMNS, "status": str},
         pk="id",
         foreign_keys=[("run_id", "runs", "id"), ("key", "solutions", "key")],
     )
-    db["candidate_versions"].create(
+    db.table("candidate_versions").create(
         {"id": int, "run_id": int, **CANDIDATE_COLUMNS, "removed": int},
         pk="id",
         foreign_keys=[("run_id", "runs", "id"), ("key", "candidates", "key")],
     )
-    db["changes"].create(
+    db.table("changes").create(
         {
             "id": int,
             "run_id": int,
@@ -130,10 +130,10 @@ def m002_history(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["solution_versions"].create_index(["key", "run_id"])
-    db["candidate_versions"].create_index(["key", "run_id"])
-    db["changes"].create_index(["run_id", "entity", "kind"])
-    db["changes"].create_index(["key"])
+    db.table("solution_versions").create_index(["key", "run_id"])
+    db.table("candidate_versions").create_index(["key", "run_id"])
+    db.table("changes").create_index(["run_id", "entity", "kind"])
+    db.table("changes").create_index(["key"])
 
 
 @migrations()
@@ -158,17 +158,17 @@ def m003_store_tracking(db: sqlite_utils.Database) -> None:
         "candidates_changed",
         "candidates_reappeared",
     ):
-        db["runs"].add_column(column, int)
-    db["solutions"].add_column("product_key", str)
-    for row in list(db["solutions"].rows):
+        db.table("runs").add_column(column, int)
+    db.table("solutions").add_column("product_key", str)
+    for row in list(db.table("solutions").rows):
         record = SolutionRecord(**{name: row[name] for name in SOLUTION_FIELDS})
-        db["solutions"].update(row["key"], {"product_key": record.product_key})
-    db["solutions"].create_index(["product_key"])
-    db["changes"].add_column("new_version_of", str)
-    db["changes"].add_column("previous_version", str)
-    db["changes"].add_column("applied_on", str)
-    db["solution_versions"].create_index(["run_id"])
-    db["candidate_versions"].create_index(["run_id"])
+        db.table("solutions").update(row["key"], {"product_key": record.product_key})
+    db.table("solutions").create_index(["product_key"])
+    db.table("changes").add_column("new_version_of", str)
+    db.table("changes").add_column("previous_version", str)
+    db.table("changes").add_column("applied_on", str)
+    db.table("solution_versions").create_index(["run_id"])
+    db.table("candidate_versions").create_index(["run_id"])
 
 
 # What the public catalogue opens on: the solutions referenced today, every field
@@ -214,15 +214,15 @@ def m004_public_catalogue(db: sqlite_utils.Database) -> None:
       the feeds of newly referenced solutions (changes by entity and kind).
     """
     for table in ("solutions", "candidates"):
-        db[table].enable_fts(
+        db.table(table).enable_fts(
             ["editor", "solution"],
             tokenize="unicode61 remove_diacritics 2",
             create_triggers=True,
             replace=True,
         )
-    db["solutions"].create_index(["status", "referenced_on"])
-    db["solutions"].create_index(["vague"])
-    db["changes"].create_index(["entity", "kind", "run_id"])
+    db.table("solutions").create_index(["status", "referenced_on"])
+    db.table("solutions").create_index(["vague"])
+    db.table("changes").create_index(["entity", "kind", "run_id"])
     create_public_view(db)
 
 
@@ -247,14 +247,14 @@ def m005_pages_and_lookup(db: sqlite_utils.Database) -> None:
     from catalogue.pages import page_id
 
     for table in ("solutions", "candidates"):
-        db[table].add_column("page_id", str)
-        for row in list(db[table].rows):
+        db.table(table).add_column("page_id", str)
+        for row in list(db.table(table).rows):
             page = page_id(row["key"], row["solution"], row["version"], row["editor"])
-            db[table].update(row["key"], {"page_id": page})
-        db[table].create_index(["page_id"], unique=True)
-    db["name_terms"].create(NAME_TERMS_COLUMNS)
+            db.table(table).update(row["key"], {"page_id": page})
+        db.table(table).create_index(["page_id"], unique=True)
+    db.table("name_terms").create(NAME_TERMS_COLUMNS)
     # Covering: a look-up reads the index alone, never the table.
-    db["name_terms"].create_index(["term", "entity", "kind", "key", "withdrawn"])
+    db.table("name_terms").create_index(["term", "entity", "kind", "key", "withdrawn"])
     refresh_name_terms(db)
     create_public_view(db)
 
@@ -296,7 +296,7 @@ def m006_rendering_independent_keys(db: sqlite_utils.Database) -> None:
     for new_key, row in survivors.items():
         db.execute("UPDATE solutions SET key = ? WHERE key = ?", [new_key, row["key"]])
         values = {name: row[name] for name in row if name not in ("key", "rowid")}
-        db["solutions"].update(new_key, values)
+        db.table("solutions").update(new_key, values)
     refresh_name_terms(db)
 
 
@@ -309,16 +309,16 @@ def m007_run_archives(db: sqlite_utils.Database) -> None:
     * runs.archive_size (bytes) and runs.archive_sha256 (hex) of the file as
       written; they stay after the file is deleted, a record of what was read.
     """
-    db["runs"].add_column("archive_path", str)
-    db["runs"].add_column("archive_size", int)
-    db["runs"].add_column("archive_sha256", str)
+    db.table("runs").add_column("archive_path", str)
+    db.table("runs").add_column("archive_size", int)
+    db.table("runs").add_column("archive_sha256", str)
 
 
 @migrations()
 def m008_failure_kind(db: sqlite_utils.Database) -> None:
     """runs.failure_kind: why a run that is not complete is not, in one word
     (scraper/items.py FAILURE_KINDS). Earlier runs stay NULL (unknown)."""
-    db["runs"].add_column("failure_kind", str)
+    db.table("runs").add_column("failure_kind", str)
 
 
 def _merged_entry(kept: dict, other: dict) -> dict:

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
@@ -161,9 +162,8 @@ def start_run(db: sqlite_utils.Database, base_url: str, *, now: str | None = Non
     now = now or utc_now()
     with db.atomic():
         fail_abandoned_runs(db, now=now)
-        return (
-            db["runs"].insert({"started_at": now, "status": RUNNING, "base_url": base_url}).last_pk
-        )
+        runs = db.table("runs").insert({"started_at": now, "status": RUNNING, "base_url": base_url})
+        return cast(int, runs.last_pk)  # runs.id is an INTEGER PRIMARY KEY
 
 
 def fail_run(
@@ -256,7 +256,7 @@ def _apply_crawl(db, summary: RunSummary, solutions, candidates, now: str) -> No
 
 
 def _current_rows(db: sqlite_utils.Database, table: str) -> dict[str, dict[str, Any]]:
-    return {row["key"]: row for row in db[table].rows}
+    return {row["key"]: row for row in db.table(table).rows}
 
 
 def _guard_mass_removal(summary: RunSummary, current: dict, read_keys: set[str]) -> None:
@@ -275,7 +275,7 @@ def _guard_mass_removal(summary: RunSummary, current: dict, read_keys: set[str])
 
 def _write_solution_changes(db, run_id: int, changes: list[Change], now: str) -> None:
     added = [change for change in changes if change.kind == ADDED]
-    db["solutions"].insert_all(
+    db.table("solutions").insert_all(
         (
             {
                 **_columns(change.row, SOLUTION_COLUMNS),
@@ -301,9 +301,9 @@ def _write_solution_changes(db, run_id: int, changes: list[Change], now: str) ->
             values.update(
                 product_key=change.row["product_key"], last_seen_run=run_id, removed_run=None
             )
-        db["solutions"].update(change.key, values)
+        db.table("solutions").update(change.key, values)
     recorded = [change for change in changes if change.kind != REFINED]
-    db["solution_versions"].insert_all(
+    db.table("solution_versions").insert_all(
         {"run_id": run_id, **_columns(change.row, SOLUTION_COLUMNS), "status": change.row["status"]}
         for change in recorded
     )
@@ -311,7 +311,7 @@ def _write_solution_changes(db, run_id: int, changes: list[Change], now: str) ->
 
 
 def _write_candidate_changes(db, run_id: int, changes: list[Change], now: str) -> None:
-    db["candidates"].insert_all(
+    db.table("candidates").insert_all(
         (
             {
                 **_columns(change.row, CANDIDATE_COLUMNS),
@@ -334,9 +334,9 @@ def _write_candidate_changes(db, run_id: int, changes: list[Change], now: str) -
             values["removed_run"] = run_id
         else:
             values.update(last_seen_run=run_id, removed_run=None)
-        db["candidates"].update(change.key, values)
+        db.table("candidates").update(change.key, values)
     recorded = [change for change in changes if change.kind != REFINED]
-    db["candidate_versions"].insert_all(
+    db.table("candidate_versions").insert_all(
         {
             "run_id": run_id,
             **_columns(change.row, CANDIDATE_COLUMNS),
@@ -351,12 +351,12 @@ def _page_id(row: dict[str, Any]) -> str:
     return page_id(row["key"], row.get("solution"), row.get("version"), row.get("editor"))
 
 
-def _columns(row: dict[str, Any], columns: dict[str, type]) -> dict[str, Any]:
+def _columns(row: dict[str, Any], columns: Iterable[str]) -> dict[str, Any]:
     return {name: row.get(name) for name in columns}
 
 
 def _insert_change_rows(db, run_id: int, changes: list[Change], now: str) -> None:
-    db["changes"].insert_all(_change_row(run_id, change, now) for change in changes)
+    db.table("changes").insert_all(_change_row(run_id, change, now) for change in changes)
 
 
 def _change_row(run_id: int, change: Change, now: str) -> dict[str, Any]:
@@ -413,7 +413,7 @@ def _finish_run_row(db: sqlite_utils.Database, summary: RunSummary, now: str) ->
     values = summary.as_dict()
     for name in NOT_STORED:
         values.pop(name)
-    db["runs"].update(summary.run_id, {**values, "finished_at": now})
+    db.table("runs").update(summary.run_id, {**values, "finished_at": now})
 
 
 CHANGE_COUNTS = (

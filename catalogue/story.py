@@ -20,7 +20,7 @@ ISO day only for ordering and for the `datetime` attribute of `<time>`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -289,7 +289,7 @@ def candidature_status(row: Row) -> str:
     return f"{sentence} ({deposit})." if deposit else f"{sentence}."
 
 
-def became_sentence(solutions: list[Row]) -> str:
+def became_sentence(solutions: Sequence[Row]) -> str:
     """ "Cette candidature a abouti au référencement de KinéAgenda 3.2."."""
     if not solutions:
         return ""

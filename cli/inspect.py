@@ -65,7 +65,7 @@ def report_lines(inspection) -> list[str]:
     if inspection.unmapped:
         lines.append(f"labels naming no field: {', '.join(map(repr, inspection.unmapped))}")
     lines.append(f"rows read: {len(inspection.rows)}")
-    source = {}
+    source: dict[str, str] = {}
     for label, field in inspection.labels.items():
         source.setdefault(field, label)
     for number, row in enumerate(inspection.rows[:MAX_ROWS_SHOWN], start=1):

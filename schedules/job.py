@@ -17,6 +17,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 from catalogue.lock import EXIT_LOCK_HELD
 from catalogue.sync import SUPERVISOR_ENV
@@ -105,7 +106,7 @@ class SyncRunner:
         log.info("sync started (pid %d): %s", child.pid, " ".join(self.settings.command()))
         tail: deque[str] = deque(maxlen=OUTPUT_TAIL)
         reader = threading.Thread(
-            target=_relay_output, args=(child, tail), name="sync-output", daemon=True
+            target=_relay_output, args=(child.stdout, tail), name="sync-output", daemon=True
         )
         reader.start()
         exit_code, timed_out = self._wait(child)
@@ -123,7 +124,7 @@ class SyncRunner:
         )
         _log_outcome(outcome)
         if outcome.run and outcome.run.added and not stopped:
-            outcome = self._with_report(outcome)
+            outcome = self._with_report(outcome, outcome.run)
         return outcome
 
     def stop(self) -> None:
@@ -180,8 +181,7 @@ class SyncRunner:
             )
             return stop_process(child, self.settings.kill_after), True
 
-    def _with_report(self, outcome: SyncOutcome) -> SyncOutcome:
-        run = outcome.run
+    def _with_report(self, outcome: SyncOutcome, run: RunRow) -> SyncOutcome:
         try:
             path = write_report(self.settings.db_path, run.id, program=self.settings.program)
         except (ReportError, OSError) as error:
@@ -214,14 +214,14 @@ def _kill_group(group_id: int) -> None:
         pass
 
 
-def _relay_output(child: subprocess.Popen, tail: deque[str]) -> None:
+def _relay_output(output: IO[str], tail: deque[str]) -> None:
     """Log each line the sync prints (progress and summary) and keep the last ones."""
-    for line in child.stdout:
+    for line in output:
         line = line.rstrip()
         if line:
             tail.append(line)
             log.info("sync | %s", line)
-    child.stdout.close()
+    output.close()
 
 
 def _log_outcome(outcome: SyncOutcome) -> None:

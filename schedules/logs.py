@@ -13,6 +13,7 @@ MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 LOGGER_NAMES = ("schedules", "apscheduler")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+HANDLER_NAME = "segur-schedule"  # names the handlers configure_logging owns
 
 
 def log_file_for(db_path: Path) -> Path:
@@ -33,10 +34,10 @@ def configure_logging(db_path: Path, console: TextIO | None = None) -> Path:
     console_handler = logging.StreamHandler(console or sys.stderr)
     for handler in (file_handler, console_handler):
         handler.setFormatter(formatter)
-        handler._segur_schedule = True  # marks the handlers this function owns
+        handler.set_name(HANDLER_NAME)
     for name in LOGGER_NAMES:
         logger = logging.getLogger(name)
-        for old in [h for h in logger.handlers if getattr(h, "_segur_schedule", False)]:
+        for old in [h for h in logger.handlers if h.get_name() == HANDLER_NAME]:
             logger.removeHandler(old)
             old.close()
         logger.addHandler(file_handler)

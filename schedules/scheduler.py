@@ -310,7 +310,7 @@ def _catch_up_is_due(settings: SyncSettings, quiet: bool = False) -> bool:
     due = needs_catch_up(finished, datetime.now(ZoneInfo("UTC")), latest)
     if quiet:
         return due
-    if not due:
+    if not due and finished is not None:  # not due: a complete run finished recently
         log.info("last complete run finished %s: no catch-up needed", finished.isoformat())
         return False
     when = f"finished {finished.isoformat()}" if finished else "none yet"

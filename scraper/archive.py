@@ -74,37 +74,39 @@ class WarcRecorder:
         except OSError as error:
             self._stop(error)
 
-    @property
-    def recording(self) -> bool:
-        return self._writer is not None and self.error is None
+    def _live_writer(self) -> WARCWriter | None:
+        """The writer while recording goes on: None once closed or after an error."""
+        return self._writer if self.error is None else None
 
     def record_response(self, request, response) -> None:
         """One answer received for `request` (Scrapy objects)."""
-        if not self.recording:
+        writer = self._live_writer()
+        if writer is None:
             return
         try:
-            answer = self._writer.create_warc_record(
+            answer = writer.create_warc_record(
                 request.url,
                 "response",
                 payload=BytesIO(response.body),
                 length=len(response.body),
                 http_headers=response_headers(response),
             )
-            sent = self._request_record(request)
-            self._writer.write_request_response_pair(sent, answer)
+            sent = self._request_record(writer, request)
+            writer.write_request_response_pair(sent, answer)
             self.responses += 1
         except Exception as error:  # whatever it is, the crawl goes on; finish() reports it
             self._stop(error)
 
     def record_failure(self, request, reason: str) -> None:
         """`request` was sent and got no answer, for `reason`."""
-        if not self.recording:
+        writer = self._live_writer()
+        if writer is None:
             return
         try:
-            sent = self._request_record(request)
-            self._writer.write_record(sent)
+            sent = self._request_record(writer, request)
+            writer.write_record(sent)
             fields = f"{FETCH_ERROR_FIELD}: {one_line(reason)}\r\n".encode()
-            why = self._writer.create_warc_record(
+            why = writer.create_warc_record(
                 request.url,
                 "metadata",
                 payload=BytesIO(fields),
@@ -114,7 +116,7 @@ class WarcRecorder:
                     "WARC-Concurrent-To": sent.rec_headers.get_header("WARC-Record-ID")
                 },
             )
-            self._writer.write_record(why)
+            writer.write_record(why)
             self.failures += 1
         except Exception as error:  # as in record_response
             self._stop(error)
@@ -141,8 +143,8 @@ class WarcRecorder:
         except OSError:
             pass  # nothing more can be done; the next retention removes it
 
-    def _request_record(self, request):
-        return self._writer.create_warc_record(
+    def _request_record(self, writer: WARCWriter, request):
+        return writer.create_warc_record(
             request.url,
             "request",
             payload=BytesIO(request.body),

@@ -64,7 +64,9 @@ def stop_on_signals(collector: RunCollector):
 
     def stop_reactor():
         if reactor.running:
-            reactor.crash()
+            # Twisted types the reactor as zope interfaces, whose methods have no `self`:
+            # mypy reads them right only with the mypy-zope plugin.
+            reactor.crash()  # type: ignore[misc]
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

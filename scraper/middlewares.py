@@ -51,7 +51,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         self.max_retry_after = settings.getfloat("SEGUR_MAX_RETRY_AFTER", 120.0)
         self.default_pause = settings.getfloat("SEGUR_DEFAULT_RETRY_PAUSE", 2.0)
 
-    async def process_response(self, request, response):
+    # Scrapy awaits a coroutine process_response; the base class's is a plain method.
+    async def process_response(self, request, response):  # type: ignore[override]
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         reason = f"HTTP {response.status}"

@@ -64,9 +64,9 @@ class Series:
 def cumulative_series(rows: Iterable[tuple[str | None, str, int]]) -> list[Series]:
     """Rows (couloir, ISO date, solutions that day) -> one series per couloir, largest first."""
     per_couloir: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for couloir, day, count in rows:
+    for couloir, iso_day, count in rows:
         try:
-            parsed = date.fromisoformat(day)
+            parsed = date.fromisoformat(iso_day)
         except (TypeError, ValueError):
             continue
         per_couloir[couloir or UNKNOWN_COULOIR][parsed] += count
@@ -108,7 +108,7 @@ def month_label(day: date) -> str:
 
 
 def x_ticks(first: date, last: date) -> list[date]:
-    months = (1,) if (last - first).days > 3 * 365 else (1, 7)
+    months: tuple[int, ...] = (1,) if (last - first).days > 3 * 365 else (1, 7)
     if (last - first).days < 400:
         months = (1, 4, 7, 10)
     ticks = []

@@ -43,7 +43,7 @@ def _thread_connections() -> dict[str, sqlite3.Connection]:
     return connections
 
 
-def release_frames(error: BaseException) -> None:
+def release_frames(error: BaseException | None) -> None:
     """Free what the frames of a failed query hold, on the thread that ran it.
 
     The exception travels to the event loop inside a future, its traceback

@@ -86,8 +86,15 @@ class ServedCatalogue:
         self._retired: list[Snapshot] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.current: Snapshot | None = None
+        self._current: Snapshot | None = None
         self.errors: list[str] = []
+
+    @property
+    def current(self) -> Snapshot:
+        """The snapshot new requests read; there is one from `open` on."""
+        if self._current is None:
+            raise RuntimeError("the served catalogue is not open")
+        return self._current
 
     def open(self) -> Snapshot:
         """Take the first snapshot (raises `NotACatalogue` when the source cannot be served)."""
@@ -95,7 +102,7 @@ class ServedCatalogue:
         try:
             with self._refresh_lock:
                 self._watcher.changed()
-                self.current = self._maker.take()
+                self._current = self._maker.take()
                 self._tell_notices()
         except BaseException:
             self.close()
@@ -121,7 +128,7 @@ class ServedCatalogue:
     def is_live(self, snapshot_path: str) -> bool:
         """Whether connections to this file may still be needed."""
         with self._lock:
-            if self.current is not None and str(self.current.path) == snapshot_path:
+            if self._current is not None and str(self._current.path) == snapshot_path:
                 return True
             return any(str(s.path) == snapshot_path for s in self._retired)
 
@@ -145,7 +152,7 @@ class ServedCatalogue:
             return True
 
     def _sync_vanished(self) -> bool:
-        if self.current is None or not self.current.running:
+        if self._current is None or not self._current.running:
             return False
         with lock_if_free(self.source) as no_sync_under_way:
             return no_sync_under_way
@@ -156,9 +163,9 @@ class ServedCatalogue:
 
     def _swap(self, snapshot: Snapshot) -> None:
         with self._lock:
-            if self.current is not None:
-                self._retired.append(self.current)
-            self.current = snapshot
+            if self._current is not None:
+                self._retired.append(self._current)
+            self._current = snapshot
             if self.cache is not None:
                 self.cache.clear()
         self._delete_unused()

@@ -126,7 +126,7 @@ class SnapshotMaker:
                     self._record_abandoned_runs()
             for table in FULL_TEXT_TABLES:
                 # Whatever statements a writer used, the index matches the rows.
-                db[table].rebuild_fts()
+                db.table(table).rebuild_fts()
             refresh_name_terms(db)
             run_id = copy.execute(
                 "SELECT max(id) FROM runs WHERE finished_at IS NOT NULL"

@@ -220,7 +220,9 @@ class PairFinder:
         """The largest element that shows nothing but this label, or None when the
         label shares its element with other words ("Éditeur :<br>ACME")."""
         element = string.parent
-        if any(c is not string and _shows_words(c, self.skip) for c in element.children):
+        if element is None or any(
+            c is not string and _shows_words(c, self.skip) for c in element.children
+        ):
             return None
         while element.parent is not None and element.parent.name not in ("body", "html"):
             parent = element.parent
@@ -229,11 +231,13 @@ class PairFinder:
             element = parent
         return element
 
-    def _may_be_label(self, host: Tag, element: Tag | None) -> bool:
+    def _may_be_label(self, host: Tag | None, element: Tag | None) -> bool:
         if host is None or host.name in _NEVER_LABELS or inside(host, "a"):
             return False
-        if element is not None and element.name in ("td", "th"):
-            row = [c for c in element.parent.children if getattr(c, "name", None) in ("td", "th")]
+        if element is not None and element.parent is not None and element.name in ("td", "th"):
+            row = [
+                c for c in element.parent.children if isinstance(c, Tag) and c.name in ("td", "th")
+            ]
             if len(row) >= 3 and all(c.name == "th" for c in row):
                 return False  # a column header of a table nobody could read
             before = element.find_previous_sibling(["td", "th"])
@@ -482,7 +486,7 @@ def block_rows(
     finder = PairFinder(root, labels, skip)
     finder.find_labels()
     rows, read = _implicit_table_rows(finder, labels, key_fields)
-    containers: dict[int, PageElement] = {}
+    containers: dict[int, Tag] = {}
     for group in group_pairs(finder.pairs(read), key_fields):
         if not any(p.field in key_fields for p in group):
             continue

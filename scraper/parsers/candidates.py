@@ -23,6 +23,8 @@ from scraper.parsers.dom import (
     SKIPPED_TAGS,
     Notes,
     Value,
+    attribute,
+    href_of,
     inside,
     iter_strings,
     links,
@@ -113,7 +115,7 @@ def article_links_by_target(soup: BeautifulSoup, url: str) -> dict[str, list[Tag
     base = base_url(soup, url)
     by_target: dict[str, list[Tag]] = {}
     for link in links(soup):
-        target = absolute(base, link["href"])
+        target = absolute(base, href_of(link))
         if is_article_url(target):
             by_target.setdefault(target, []).append(link)
     return by_target
@@ -129,7 +131,7 @@ def candidate_article_links(soup: BeautifulSoup, url: str) -> list[ArticleLink]:
     by_target = article_links_by_target(soup, url)
     articles = []
     for target, anchors in by_target.items():
-        texts = [t for a in anchors for t in (text_of(a), clean_text(a.get("title")))]
+        texts = [t for a in anchors for t in (text_of(a), clean_text(attribute(a, "title")))]
         title = next((t for t in texts if is_candidate_title(t)), None)
         if title is None:
             title = _card_heading(anchors[0], target, base)
@@ -145,7 +147,7 @@ def absolute(base: str, href: str) -> str:
 def _card_heading(link: Tag, target: str, url: str) -> str | None:
     block = link.parent
     while block is not None and block.name not in ("body", "html"):
-        targets = {absolute(url, a["href"]) for a in links(block)}
+        targets = {absolute(url, href_of(a)) for a in links(block)}
         if any(t != target and is_article_url(t) for t in targets):
             return None
         heading = block.find(HEADING_TAGS)

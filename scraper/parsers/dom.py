@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PageElement
@@ -100,7 +101,7 @@ def make_soup(html: str | bytes | None) -> BeautifulSoup:
     return BeautifulSoup(html or "", "lxml")
 
 
-def is_text(node: PageElement) -> bool:
+def is_text(node: PageElement) -> TypeGuard[NavigableString]:
     """A plain text node (not a comment, CDATA, doctype or script body)."""
     return type(node) is NavigableString
 
@@ -129,6 +130,18 @@ def tags(root: Tag, *names: str) -> list[Tag]:
 def links(root: Tag, *names: str) -> list[Tag]:
     """The `<a href>` (or other `names`) elements under `root`."""
     return [t for t in tags(root, *(names or ("a",))) if t.get("href") is not None]
+
+
+def attribute(tag: Tag, name: str) -> str | None:
+    """The value of a single-valued attribute (`href`, `title`...), None when absent.
+    bs4 types every value as maybe a list: only `class`, `rel` and a few others are."""
+    value = tag.get(name)
+    return value if isinstance(value, str) else None
+
+
+def href_of(link: Tag) -> str:
+    """The `href` of a link found by `links`, which all have one."""
+    return attribute(link, "href") or ""
 
 
 def inside(node: PageElement, name: str) -> bool:
@@ -234,7 +247,7 @@ def previous_text_sibling(node: PageElement, skip: Skip = skipped) -> PageElemen
     return None
 
 
-def lowest_common_ancestor(nodes: list[PageElement]) -> Tag | None:
+def lowest_common_ancestor(nodes: Sequence[PageElement]) -> Tag | None:
     if not nodes:
         return None
     common = list(reversed(list(nodes[0].parents)))

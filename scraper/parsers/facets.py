@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from scraper.normalize import (
     clean_text,
     fold,
     split_trailing_count,
 )
-from scraper.parsers.dom import iter_strings, links, text_of
+from scraper.parsers.dom import href_of, iter_strings, links, text_of
 from scraper.parsers.page import base_url
 
 _FACET_KEY = re.compile(r"^f\[\d*\]$")
@@ -76,7 +76,7 @@ _COUNT_ALONE = re.compile(r"^\((\d[\d ]*)\)$")
 def _count_after(link: Tag) -> int | None:
     """A "(59)" printed just after the link rather than inside it."""
     for sibling in link.next_siblings:
-        text = text_of(sibling) if isinstance(sibling, Tag) else clean_text(sibling)
+        text = clean_text(sibling) if isinstance(sibling, NavigableString) else text_of(sibling)
         if not text:
             continue
         match = _COUNT_ALONE.match(text)
@@ -90,7 +90,7 @@ def facet_links(soup: BeautifulSoup, url: str) -> list[FacetLink]:
     base = base_url(soup, url)
     found: dict[str, FacetLink] = {}
     for link in links(soup):
-        href = link["href"].strip()
+        href = href_of(link).strip()
         if not _MAY_HOLD_FACET.search(href):
             continue
         params = facet_params(href)

@@ -15,7 +15,7 @@ from scraper.normalize import (
     fold,
     parse_result_count,
 )
-from scraper.parsers.dom import BLOCK_TAGS, iter_strings, links, text_of
+from scraper.parsers.dom import BLOCK_TAGS, href_of, iter_strings, links, text_of
 
 
 def page_number(url: str) -> int:
@@ -94,4 +94,4 @@ def base_url(soup: BeautifulSoup, url: str) -> str:
     """The URL relative links resolve against: `<base href>` if the page has one."""
     head = soup.head
     bases = links(head, "base") if head is not None else []
-    return urljoin(url, bases[0]["href"].strip()) if bases else url
+    return urljoin(url, href_of(bases[0]).strip()) if bases else url

@@ -11,7 +11,7 @@ from scraper.normalize import (
     clean_text,
     fold,
 )
-from scraper.parsers.dom import links, text_of
+from scraper.parsers.dom import attribute, href_of, links, text_of
 from scraper.parsers.page import base_url, page_number
 
 _FORWARD_ARROWS = "›»→⟩❯▶►⇒➔➜⟶〉❭▸▹⏵≫>"
@@ -46,8 +46,8 @@ def says_next(text: str) -> bool:
 
 
 def _hints_next(link: Tag) -> bool:
-    for attribute in ("aria-label", "title"):
-        hint = fold(link.get(attribute))
+    for name in ("aria-label", "title"):
+        hint = fold(attribute(link, name))
         if hint and _NEXT_HINT.search(hint) and not _PREVIOUS_HINT.search(hint):
             return True
     return False
@@ -82,7 +82,7 @@ def next_page_url(soup: BeautifulSoup, url: str) -> str | None:
         if not by_rel:
             if link.name != "a" or not (says_next(text_of(link)) or _hints_next(link)):
                 continue
-        target = urljoin(base, link["href"].strip()).split("#", 1)[0]
+        target = urljoin(base, href_of(link).strip()).split("#", 1)[0]
         if not same_site(target, url):
             continue
         number = page_number(target)
@@ -103,7 +103,7 @@ def _numbered_link(soup: BeautifulSoup, base: str, like: str, number: int) -> st
     parameters but `page`)."""
     wanted = _without_page(like)
     for link in links(soup, "a"):
-        target = urljoin(base, link["href"].strip()).split("#", 1)[0]
+        target = urljoin(base, href_of(link).strip()).split("#", 1)[0]
         if page_number(target) == number and _without_page(target) == wanted:
             return target
     return None

@@ -9,7 +9,14 @@ from bs4 import BeautifulSoup, Tag
 from scraper.normalize import (
     clean_text,
 )
-from scraper.parsers.dom import iter_strings, links, lowest_common_ancestor, skipped, tags
+from scraper.parsers.dom import (
+    attribute,
+    iter_strings,
+    links,
+    lowest_common_ancestor,
+    skipped,
+    tags,
+)
 from scraper.parsers.facets import FacetLink
 from scraper.parsers.page import is_page_chrome
 
@@ -49,7 +56,7 @@ def _is_filter_form(form: Tag) -> bool:
     if form.find(_FILTER_CONTROLS):
         return True
     return any(
-        (control.get("type") or "text").lower() not in ("hidden", "submit", "reset", "image")
+        (attribute(control, "type") or "text").lower() not in ("hidden", "submit", "reset", "image")
         for control in form.find_all("input")
     )
 

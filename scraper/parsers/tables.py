@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from bs4 import Tag
 
 from scraper.normalize import clean_text
-from scraper.parsers.dom import Skip, Value, iter_strings, lines_of, skipped, tags, text_of
+from scraper.parsers.dom import (
+    Skip,
+    Value,
+    attribute,
+    iter_strings,
+    lines_of,
+    skipped,
+    tags,
+    text_of,
+)
 from scraper.parsers.labels import LabelTable, field_for_header, field_for_label
 
 _HEADER_SEARCH_DEPTH = 3  # rows looked at for a header when there is no <thead>
@@ -107,11 +116,11 @@ def header_field(cell: Tag, labels: LabelTable) -> str | None:
     found = field_for_header(text_of(cell), labels)
     if found:
         return found
-    texts = [clean_text(string) for string in iter_strings(cell)]
-    texts += [cell.get("aria-label"), cell.get("title")]
-    texts += [abbr.get("title") for abbr in tags(cell, "abbr")]
+    texts: list[str | None] = [clean_text(string) for string in iter_strings(cell)]
+    texts += [attribute(cell, "aria-label"), attribute(cell, "title")]
+    texts += [attribute(abbr, "title") for abbr in tags(cell, "abbr")]
     for text in texts:
-        found = field_for_label(text, labels) if isinstance(text, str) else None
+        found = field_for_label(text, labels)
         if found:
             return found
     return None
@@ -128,8 +137,9 @@ def _header_columns(row: dict[int, Tag], labels: LabelTable, strict: bool = Fals
             named[id(cell)] = (
                 field_for_label(text, labels) if strict else header_field(cell, labels)
             )
-        if named[id(cell)]:
-            columns[index] = named[id(cell)]
+        name = named[id(cell)]
+        if name:
+            columns[index] = name
     return columns
 
 

@@ -4,6 +4,7 @@ parsers' job (scraper/parsers)."""
 
 from __future__ import annotations
 
+from typing import TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -40,7 +41,7 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.entry_url).hostname or ""]
         self.collector = collector
 
-    def on_site(self, url: str | None) -> bool:
+    def on_site(self, url: str | None) -> TypeGuard[str]:
         if not url:
             return False
         parts = urlsplit(url)

@@ -122,7 +122,7 @@ class _Recorder:
     def __init__(self, send, max_bytes: int):
         self._send = send
         self._max_bytes = max_bytes
-        self._status = None
+        self._status: int | None = None
         self._headers: list[tuple[bytes, bytes]] = []
         self._chunks: list[bytes] = []
         self._size = 0
@@ -148,7 +148,7 @@ class _Recorder:
         await self._send(message)
 
     def response(self) -> CachedResponse | None:
-        if not (self._cacheable and self._complete):
+        if self._status is None or not (self._cacheable and self._complete):
             return None
         return CachedResponse(self._status, tuple(self._headers), b"".join(self._chunks))
 

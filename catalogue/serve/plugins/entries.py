@@ -11,6 +11,7 @@ is a 404 in French.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from datasette import Response, hookimpl
@@ -93,13 +94,13 @@ async def _first_run_id(db) -> int | None:
     return (await db.execute(FIRST_RUN_SQL)).rows[0][0]
 
 
-def _linked(entity: str, row: dict[str, Any]) -> dict[str, Any]:
+def _linked(entity: str, row: story.Row) -> dict[str, Any]:
     """A row with the path of its page (None when it has none)."""
     page = row.get("page_id")
     return {**row, "path": entry_path(entity, page) if page else None}
 
 
-def _version_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _version_links(rows: Iterable[story.Row]) -> list[dict[str, Any]]:
     return [
         {
             **_linked(SOLUTION, row),
