@@ -22,10 +22,11 @@ from pathlib import Path
 
 import uvicorn
 from datasette.app import Datasette
-from datasette.utils import parse_metadata
 
 from catalogue.serve.cache import ResponseCache
 from catalogue.serve.database import SnapshotDatabase
+from catalogue.serve.internals import CatalogueDatasette, asgi_app, check_internals, refusal
+from catalogue.serve.metadata import load_metadata
 from catalogue.serve.plugins import register_plugins
 from catalogue.serve.served import (
     DATABASE_NAME,
@@ -36,7 +37,6 @@ from catalogue.serve.served import (
 )
 
 HERE = Path(__file__).resolve().parent
-METADATA = HERE / "metadata.yml"
 SETTINGS = HERE / "settings.json"
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -48,29 +48,6 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 class ServeError(Exception):
     """The server cannot start (one-line message)."""
-
-
-class CatalogueDatasette(Datasette):
-    """Datasette, minus one per-request cost a snapshot makes useless.
-
-    Datasette re-reads every database's schema version on each request, to notice
-    schema changes. A snapshot's schema never changes: it is read again only when
-    another snapshot is being served.
-    """
-
-    _schemas_read_for = None
-
-    async def refresh_schemas(self):
-        served = served_catalogue(self)
-        snapshot = served.current if served is not None else None
-        if snapshot is not None and snapshot is self._schemas_read_for:
-            return
-        await super().refresh_schemas()
-        self._schemas_read_for = snapshot
-
-
-def load_metadata() -> dict:
-    return parse_metadata(METADATA.read_text(encoding="utf-8"))
 
 
 def load_settings() -> dict:
@@ -173,7 +150,11 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until SIGTERM or Ctrl-C, then finish the requests in flight, delete the
-    snapshots and return. `on_ready` receives the URL."""
+    snapshots and return. `on_ready` receives the URL. Raises `ServeError` when the
+    installed Datasette breaks what the catalogue relies on (catalogue/serve/internals.py)."""
+    broken = check_internals()
+    if broken:
+        raise ServeError(refusal(broken))
     sock = bind_socket(host, port)
     try:
         datasette = build_datasette(
@@ -186,7 +167,7 @@ def serve(
         shown_host = f"[{host}]" if ":" in host else host
         url = f"http://{shown_host}:{sock.getsockname()[1]}/"
         config = uvicorn.Config(
-            datasette.app(),
+            asgi_app(datasette),
             log_level="info" if access_log else "warning",
             access_log=access_log,
             lifespan="on",

@@ -10,25 +10,31 @@ one. Connections are kept per thread and per snapshot file, and those to
 snapshots no longer in use are closed.
 
 Every query runs under the limits of catalogue/serve/limits.py (a deadline and
-a result budget), and queries of requests carrying their own SQL run on the
-threads of the custom-SQL lane (catalogue/serve/lane.py), never on Datasette's.
+a result budget), on SQL threads of its own (`num_sql_threads` of them); queries
+of requests carrying their own SQL run on the threads of the custom-SQL lane
+(catalogue/serve/lane.py) instead.
+
+Each member of Datasette's `Database` overridden here is listed, with the reason,
+in catalogue/serve/internals.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sqlite3
 import threading
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from pathlib import Path
 
-from datasette.database import Database
-from datasette.inspect import inspect_hash
+from datasette.database import Database, QueryInterrupted
 
+from catalogue.serve.internals import prepare_connection
 from catalogue.serve.lane import CUSTOM_SQL, SqlLane
 from catalogue.serve.limits import query_budget
-from catalogue.serve.served import DATABASE_NAME, ServedCatalogue
+from catalogue.serve.served import ServedCatalogue
 from catalogue.serve.snapshots import Snapshot, sqlite_uri
 
 PINNED: ContextVar[Snapshot | None] = ContextVar("segur_pinned_snapshot", default=None)
@@ -59,13 +65,32 @@ def release_frames(error: BaseException | None) -> None:
         error = error.__cause__ or error.__context__
 
 
+def file_sha256(path: Path) -> str:
+    """The hash Datasette shows for an immutable database: SHA-256 of its file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sql_thread_pool(count: int) -> ThreadPoolExecutor | None:
+    """The pool the catalogue's queries run on (None: on the calling thread, as Datasette
+    does when `num_sql_threads` is 0)."""
+    if count == 0:
+        return None
+    return ThreadPoolExecutor(max_workers=count, thread_name_prefix="segur-sql")
+
+
 class SnapshotDatabase(Database):
-    def __init__(self, ds, served: ServedCatalogue):
+    def __init__(self, datasette, served: ServedCatalogue):
+        self.datasette = datasette
         self.served = served
         self._open_connections: list[sqlite3.Connection] = []
         self._open_lock = threading.Lock()
-        super().__init__(ds, path=None, is_mutable=False)
-        self.time_limit_seconds = ds.setting("sql_time_limit_ms") / 1000
+        super().__init__(datasette, path=None, is_mutable=False)
+        self.time_limit_seconds = datasette.setting("sql_time_limit_ms") / 1000
+        self.sql_threads = sql_thread_pool(datasette.setting("num_sql_threads"))
         self.custom_sql = SqlLane(self.time_limit_seconds)
 
     @property
@@ -83,14 +108,6 @@ class SnapshotDatabase(Database):
     def path(self, value) -> None:
         """Datasette's constructor sets a path; ours always follows the snapshot."""
 
-    def suggest_name(self) -> str:
-        return DATABASE_NAME
-
-    def connect(self, write: bool = False) -> sqlite3.Connection:
-        if write:
-            raise sqlite3.OperationalError("the public catalogue is read-only")
-        return self._connect_to(self.snapshot)
-
     def _connect_to(self, snapshot: Snapshot) -> sqlite3.Connection:
         conn = sqlite3.connect(
             sqlite_uri(snapshot.path, immutable="1"), uri=True, check_same_thread=False
@@ -105,7 +122,7 @@ class SnapshotDatabase(Database):
         conn = connections.get(key)
         if conn is None:
             conn = self._connect_to(snapshot)
-            self.ds._prepare_connection(conn, self.name)
+            prepare_connection(self.datasette, conn, self.name)
             connections[key] = conn
             self._close_unused(connections)
         return conn
@@ -123,7 +140,7 @@ class SnapshotDatabase(Database):
 
     async def execute_fn(self, fn):
         snapshot = self.snapshot
-        executor = self.custom_sql.executor if CUSTOM_SQL.get() else self.ds.executor
+        executor = self.custom_sql.executor if CUSTOM_SQL.get() else self.sql_threads
 
         def bounded():
             conn = self._connection_for(snapshot)
@@ -159,28 +176,34 @@ class SnapshotDatabase(Database):
     @property
     def hash(self) -> str:
         snapshot = self.snapshot
-        return snapshot.memo("hash", lambda: inspect_hash(snapshot.path))
+        return snapshot.memo("hash", lambda: file_sha256(snapshot.path))
 
     @property
     def size(self) -> int:
         return self.snapshot.path.stat().st_size
 
-    @property
-    def cached_table_counts(self):
-        return self.snapshot.recall("table_counts")
-
     async def table_counts(self, limit=10):
+        """Rows of each table (None: not counted within `limit` ms), as Datasette counts."""
         snapshot = self.snapshot
         cached = snapshot.recall("table_counts")
         if cached is not None:
             return cached
-        counts = await super().table_counts(limit=limit)
+        counts = {table: await self._count(table, limit) for table in await self.table_names()}
         if None not in counts.values():
             snapshot.remember("table_counts", counts)
         return counts
 
+    async def _count(self, table: str, limit: int) -> int | None:
+        try:
+            results = await self.execute(f"select count(*) from [{table}]", custom_time_limit=limit)
+        except (QueryInterrupted, sqlite3.DatabaseError):
+            return None
+        return results.rows[0][0]
+
     def close(self) -> None:
         self.custom_sql.close()
+        if self.sql_threads is not None:
+            self.sql_threads.shutdown(wait=False, cancel_futures=True)
         with self._open_lock:
             connections, self._open_connections = self._open_connections, []
         for conn in connections:

@@ -1,9 +1,10 @@
 """Custom SQL in a lane of its own, so that it never holds what people need.
 
-Datasette runs every query in a small pool of SQL threads shared by all pages.
-A few visitors sending expensive SQL (each cut at the time limit, but sent again
-and again) would keep those threads busy and make the look-up, the table pages
-and the home page wait behind them. Requests carrying their own SQL (`?sql=`,
+Every query runs in a small pool of SQL threads shared by all pages
+(`num_sql_threads`, catalogue/serve/database.py). A few visitors sending
+expensive SQL (each cut at the time limit, but sent again and again) would keep
+those threads busy and make the look-up, the table pages and the home page wait
+behind them. Requests carrying their own SQL (`?sql=`,
 `?_where=`) therefore run on dedicated threads (`SqlLane.executor`), and only a
 few may wait for them: beyond `capacity`, a request is refused at once with a
 503 and a `Retry-After`, instead of queueing without end.

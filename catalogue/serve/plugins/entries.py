@@ -14,11 +14,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from datasette import Response, hookimpl
-from datasette.utils.asgi import NotFound
+from datasette import NotFound, Response, hookimpl
 
 from catalogue import story
 from catalogue.pages import CANDIDATE, SOLUTION, entry_path
+from catalogue.serve.metadata import source_url
 from catalogue.serve.plugins.pages import only_for_the_catalogue
 from catalogue.serve.served import DATABASE_NAME
 
@@ -158,7 +158,7 @@ async def solution_page(datasette, request):
         "origin": await _origin(db, changes),
         "timeline": story.solution_timeline(row, changes, first_run_id=await _first_run_id(db)),
         "source_url": story.text(row.get("source_url")),
-        "ans_list_url": datasette.metadata("source_url"),
+        "ans_list_url": source_url(),
     }
     return Response.html(
         await datasette.render_template("segur_solution.html", context, request=request)

@@ -14,8 +14,9 @@
   whatever `?_ttl=` asks (a visitor must not make proxies keep a page for years).
 
 `handle_exception` renders the errors Datasette raises for a visitor's request
-(404, 400, a query stopped at its time limit) with the catalogue's own page,
-header and footer included; unexpected exceptions are left to Datasette.
+(404, 400, a query stopped at its time limit; told apart by `visitor_error`,
+catalogue/serve/internals.py) with the catalogue's own page, header and footer
+included; unexpected exceptions are left to Datasette.
 """
 
 from __future__ import annotations
@@ -26,11 +27,9 @@ from urllib.parse import parse_qsl
 
 from datasette import Response, hookimpl
 from datasette.utils import tilde_decode
-from datasette.utils.asgi import Base400
-from datasette.views.base import DatasetteError
-from markupsafe import Markup
 
 from catalogue.serve.database import SnapshotDatabase
+from catalogue.serve.internals import visitor_error
 from catalogue.serve.lane import CUSTOM_SQL, carries_custom_sql
 from catalogue.serve.served import DATABASE_NAME, served_catalogue
 
@@ -59,17 +58,14 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    if served_catalogue(datasette) is None or not isinstance(exception, DatasetteError | Base400):
+    error = visitor_error(exception) if served_catalogue(datasette) is not None else None
+    if error is None:
         return None
 
     async def render():
-        message = exception.args[0] if isinstance(exception, Base400) else exception.message
-        if getattr(exception, "message_is_html", False):
-            message = Markup(message)
         format_ = "json" if request.path.endswith(".json") else "html"
-        title = getattr(exception, "title", None)
         return await error_response(
-            datasette, exception.status, message, format_, title=title, request=request
+            datasette, error.status, error.message, format_, title=error.title, request=request
         )
 
     return render

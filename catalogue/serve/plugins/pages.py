@@ -14,8 +14,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from datasette import Response, hookimpl
-from datasette.utils.asgi import NotFound
+from datasette import NotFound, Response, hookimpl
 from markupsafe import Markup
 
 from catalogue.french import french_date, french_datetime, french_number, no_break
@@ -28,6 +27,7 @@ from catalogue.serve.chart import (
     yearly_table,
 )
 from catalogue.serve.limits import french_sql_error
+from catalogue.serve.metadata import canned_queries, table_metadata
 from catalogue.serve.served import DATABASE_NAME, served_catalogue
 from catalogue.serve.status import sync_status
 
@@ -163,7 +163,7 @@ async def _home(datasette, db) -> dict:
     counts = {**counts, VIEW: referenced}
     tables = []
     for name in HOME_TABLES:
-        metadata = datasette.metadata(database=DATABASE_NAME, table=name, fallback=False) or {}
+        metadata = table_metadata(name)
         tables.append(
             {
                 "name": name,
@@ -180,9 +180,7 @@ async def _home(datasette, db) -> dict:
             "description": query.get("description", ""),
             "url": datasette.urls.table(DATABASE_NAME, name),
         }
-        for name, query in (
-            datasette.metadata("queries", database=DATABASE_NAME, fallback=False) or {}
-        ).items()
+        for name, query in canned_queries().items()
         if not name.startswith("flux_")
     ]
     couloirs = [

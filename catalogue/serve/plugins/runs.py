@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
-from datasette import Response, hookimpl
-from datasette.utils.asgi import NotFound
+from datasette import NotFound, Response, hookimpl
 
 from catalogue.diff.build import ReportError, run_report
 from catalogue.diff.document import Document, report_document

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datasette import Response, hookimpl
 
 from catalogue.lookup import LookupRefused, Suggester, answer_json, lookup
+from catalogue.serve.metadata import source_url
 from catalogue.serve.plugins.pages import only_for_the_catalogue
 from catalogue.serve.served import DATABASE_NAME
 
@@ -78,7 +79,7 @@ async def verifier_page(datasette, request):
         "answer": answer,
         "refused": refused,
         "json_url": _json_url(datasette, request) if answer else None,
-        "ans_url": datasette.metadata("source_url"),
+        "ans_url": source_url(),
     }
     html = await datasette.render_template("segur_verifier.html", context, request=request)
     return Response.html(html, status=status)
