@@ -13,13 +13,14 @@ from catalogue.serve.plugins import (
     consistency,
     entries,
     functions,
+    glossary,
     guard,
     pages,
     runs,
     verifier,
 )
 
-PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs)
+PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs, glossary)
 
 
 def register_plugins() -> None:

@@ -143,6 +143,7 @@ def extra_template_vars(template, database, table, request, datasette):
             "view_url": datasette.urls.table(DATABASE_NAME, VIEW),
             "feed_url": datasette.urls.table(DATABASE_NAME, FEED_QUERY, format="atom"),
             "chart_url": datasette.urls.path("/evolution"),
+            "glossary_url": datasette.urls.path("/glossaire"),
             "sql_time_limit_ms": datasette.setting("sql_time_limit_ms"),
             "max_returned_rows": datasette.setting("max_returned_rows"),
         }
