@@ -403,3 +403,25 @@ def test_missing_pages_are_in_french(datasette):
     response = get(datasette, "/catalogue/nope")
     assert response.status_code == 404
     assert "Page introuvable" in response.text
+
+
+@pytest.mark.parametrize(
+    "path, status, french",
+    [
+        ("/catalogue/nope", 404, "Cette table n&#39;existe pas"),
+        ("/nope", 404, "Cette page n&#39;existe pas"),
+        ("/catalogue/solutions/zzz", 404, "Cette ligne n&#39;existe pas"),
+        ("/catalogue/solutions?_size=-3", 400, "Le nombre de lignes par page"),
+    ],
+)
+def test_datasette_errors_are_worded_in_french_on_pages(datasette, path, status, french):
+    response = get(datasette, path)
+    assert response.status_code == status
+    assert french in response.text
+    assert not re.search(r"not found|must be", response.text, re.IGNORECASE)
+
+
+def test_the_json_api_keeps_datasette_error_messages(datasette):
+    response = get(datasette, "/catalogue/solutions.json?_size=-3")
+    assert response.status_code == 400
+    assert response.json()["error"] == "_size must be a positive integer"

@@ -64,11 +64,52 @@ def handle_exception(datasette, request, exception):
 
     async def render():
         format_ = "json" if request.path.endswith(".json") else "html"
+        message = error.message if format_ == "json" else in_french(error.message)
         return await error_response(
-            datasette, error.status, error.message, format_, title=error.title, request=request
+            datasette, error.status, message, format_, title=error.title, request=request
         )
 
     return render
+
+
+# Datasette's messages for a visitor's request, as people read them (the JSON API
+# keeps Datasette's own words). Matched at the start of the message.
+FRENCH_MESSAGES = (
+    ("Database not found", "Cette page n'existe pas."),
+    ("Table not found", "Cette table n'existe pas dans le catalogue."),
+    ("Record not found", "Cette ligne n'existe pas (ou plus) dans cette table."),
+    ("No data", "Cette page n'existe pas."),
+    ("404", "Cette page n'existe pas."),
+    ("Cannot search by that column", "La recherche n'est pas possible sur cette colonne."),
+    ("_size must be", "Le nombre de lignes par page (_size) doit être un entier entre 1 et 1 000."),
+    (
+        "Cannot use _sort and _sort_desc",
+        "Choisissez un seul ordre de tri (croissant ou décroissant).",
+    ),
+    ("Cannot sort table by", "Tri impossible : cette colonne n'existe pas ou ne se trie pas."),
+    ("_facet= is not allowed", "Les facettes ne sont pas disponibles ici."),
+    ("_where= is not allowed", "Les conditions SQL ne sont pas disponibles ici."),
+    ("CSV streaming is disabled", "L'export CSV complet n'est pas disponible."),
+    (
+        "_next not allowed for CSV streaming",
+        "L'export CSV complet part toujours de la première ligne.",
+    ),
+    ("Invalid _through", "Le paramètre _through ne correspond à aucune relation de la table."),
+    ("_col=", "Une des colonnes demandées (_col) n'existe pas."),
+    ("_nocol=", "Une des colonnes demandées (_nocol) n'existe pas."),
+    ("Cannot download", "Le téléchargement de la base n'est pas disponible."),
+    ("Invalid database", "Cette page n'existe pas."),
+)
+
+
+def in_french(message):
+    """A Datasette message in French when it is one of its English ones, else as it is
+    (the catalogue's own messages are French already)."""
+    text = str(message)
+    for english, french in FRENCH_MESSAGES:
+        if text.startswith(english):
+            return french
+    return message
 
 
 async def error_response(
