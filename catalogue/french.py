@@ -66,13 +66,15 @@ def parse_timestamp(text: str | None) -> datetime | None:
     return moment
 
 
-def french_datetime(text: str | None) -> str:
-    """ "2025-03-03T01:14:00+00:00" -> "3 mars 2025 à 02 h 14 (heure de Paris)"."""
+def french_datetime(text: str | None, *, zone: bool = True) -> str:
+    """ "2025-03-03T01:14:00+00:00" -> "3 mars 2025 à 02 h 14 (heure de Paris)" (without
+    the zone where the heading says it, as in a table)."""
     moment = parse_timestamp(text)
     if moment is None:
         return text or ""
     local = moment.astimezone(PARIS)
-    return f"{french_date(local.date().isoformat())} à {local:%H} h {local:%M} (heure de Paris)"
+    said = f"{french_date(local.date().isoformat())} à {local:%H} h {local:%M}"
+    return f"{said} (heure de Paris)" if zone else said
 
 
 def paris_day(text: str | None) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalogue.pages import slug
-from scraper.vocabulary import COULOIRS, DISPOSITIFS, Dispositif
+from scraper.vocabulary import COULOIRS, DISPOSITIFS, Dispositif, find_dispositifs
 
 # What each dispositif is for, and for whom, in one or two sentences.
 EXPLANATIONS = {
@@ -81,6 +81,13 @@ class CouloirSection:
 def anchor_of(name: str) -> str:
     """The glossary anchor of a couloir or dispositif: "DUI MS2 PDE" -> "dui-ms2-pde"."""
     return slug(name)
+
+
+def anchor_of_value(value: str) -> str:
+    """The glossary anchor of a stored dispositif, which may name a dispositif with
+    several domains ("DUI MS1 PA/PH/DOM + MS2 PDE": the first one's)."""
+    found = find_dispositifs(value)
+    return anchor_of(found[0].name if found else value)
 
 
 def glossary() -> list[CouloirSection]:

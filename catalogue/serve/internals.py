@@ -400,6 +400,11 @@ TOUCHPOINTS: tuple[Touchpoint | TemplateTouchpoint, ...] = (
         "the rows of table and row pages",
     ),
     _replaced(
+        "_facet_results.html",
+        "622d3c764aa14f17f07714af7bbdee5719adfbce9cce5358fd3df3e2df137f30",
+        "facets",
+    ),
+    _replaced(
         "_suggested_facets.html",
         "da43051a548a47be72a74513d45e7a4fba4fd5e89d49b29fc48b0b306000f20f",
         "suggested facets",
@@ -420,7 +425,6 @@ TOUCHPOINTS: tuple[Touchpoint | TemplateTouchpoint, ...] = (
     _included("_close_open_menus.html", "base.html", "the header's menus"),
     _included("_codemirror.html", "database.html and query.html", "the SQL editor"),
     _included("_codemirror_foot.html", "database.html and query.html", "the SQL editor"),
-    _included("_facet_results.html", "table.html", "facets"),
 )
 
 

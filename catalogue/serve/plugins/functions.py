@@ -11,6 +11,8 @@ Available to anyone writing SQL on the public catalogue:
 * `segur_same_version(a, b)`: whether two spellings name one version ("V2", "2");
 * `segur_date(text)`: a French or ISO date ("15/06/2022", "1er juin 2022") to ISO;
 * `segur_atom_time(text)`: an ISO date or date-time as an RFC 3339 time (feeds);
+* `segur_dispositif(stored, wanted)`: whether a stored dispositif is the one
+  wanted or one of its domains ("DUI" covers "DUI MS2 PDE"; empty: all);
 * `segur_jour(text)`: the Paris day of an ISO date or date-time, in French
   ("2025-06-02T23:30:00+00:00" -> "3 juin 2025"), NULL for what is no date.
 
@@ -25,11 +27,12 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from catalogue.french import atom_timestamp, french_date, paris_day
+from catalogue.lookup import LookupRefused, dispositif_matcher
 from catalogue.pages import PREFIXES, entry_path
 from catalogue.serve.limits import bound_connection, bounded_function
 from catalogue.serve.served import DATABASE_NAME, served_catalogue
 from catalogue.versions import same_version
-from scraper.normalize import compact_key, parse_date
+from scraper.normalize import compact_key, is_blank, parse_date
 
 
 def _compact(text):
@@ -57,6 +60,17 @@ def french_day(text):
     return french_date(day) if day else None
 
 
+def _dispositif(stored, wanted):
+    """1 when a stored dispositif is the one wanted, or one of its domains ("DUI"
+    covers "DUI MS1 PA/PH/DOM"); every one when nothing is wanted."""
+    if wanted is None or not str(wanted).strip():
+        return 1
+    try:
+        return int(not is_blank(stored) and dispositif_matcher(str(wanted))(stored))
+    except LookupRefused:
+        return 0
+
+
 def _atom_time(text):
     return None if text is None else atom_timestamp(str(text))
 
@@ -68,6 +82,7 @@ FUNCTIONS = (
     ("segur_atom_time", 1, _atom_time),
     ("segur_jour", 1, french_day),
     ("segur_page", 2, page_path),
+    ("segur_dispositif", 2, _dispositif),
 )
 
 

@@ -18,6 +18,7 @@ from datasette import NotFound, Response, hookimpl
 from markupsafe import Markup
 
 from catalogue.french import french_date, french_datetime, french_number, no_break
+from catalogue.glossary import anchor_of_value
 from catalogue.pages import SOLUTION, TABLES, entry_path
 from catalogue.serve.chart import (
     CHART_SQL,
@@ -26,15 +27,23 @@ from catalogue.serve.chart import (
     render_svg,
     yearly_table,
 )
+from catalogue.serve.columns import display, label, operator, shown, value_label
 from catalogue.serve.limits import french_sql_error
 from catalogue.serve.metadata import canned_queries, table_metadata
 from catalogue.serve.served import DATABASE_NAME, served_catalogue
 from catalogue.serve.status import sync_status
+from scraper.normalize import parse_date
+from scraper.vocabulary import COULOIRS, DISPOSITIFS
 
 VIEW = "solutions_referencees"
 LOOKUP_PATH = "/verifier"
 FEED_QUERY = "flux_nouvelles_solutions"
 ENTITY_OF_TABLE = {table: entity for entity, table in TABLES.items()}
+# Canned query parameters chosen from a list rather than typed.
+PARAMETER_CHOICES = {
+    "couloir": tuple(COULOIRS),
+    "dispositif": tuple(d.name for d in DISPOSITIFS),
+}
 HOME_TABLES = ("solutions_referencees", "solutions", "candidates", "changes", "runs")
 ROBOTS = Path(__file__).resolve().parent.parent / "robots.txt"
 
@@ -46,6 +55,12 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["moment_fr"] = french_datetime
     env.filters["insecable"] = no_break
     env.filters["erreur_sql"] = french_sql_error
+    env.filters["libelle"] = label
+    env.filters["operateur"] = operator
+    env.filters["valeur"] = value_label
+    env.filters["date_lisible"] = parse_date
+    env.filters["ancre_glossaire"] = anchor_of_value
+    env.tests["affichee"] = shown
 
 
 @hookimpl
@@ -144,6 +159,7 @@ def extra_template_vars(template, database, table, request, datasette):
             "feed_url": datasette.urls.table(DATABASE_NAME, FEED_QUERY, format="atom"),
             "chart_url": datasette.urls.path("/evolution"),
             "glossary_url": datasette.urls.path("/glossaire"),
+            "choices": PARAMETER_CHOICES,
             "sql_time_limit_ms": datasette.setting("sql_time_limit_ms"),
             "max_returned_rows": datasette.setting("max_returned_rows"),
         }
@@ -209,15 +225,20 @@ def _quote(text: str) -> str:
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette):
-    if served_catalogue(datasette) is None or value in (None, ""):
+def render_cell(row, value, column, table, database, datasette):
+    if served_catalogue(datasette) is None:
         return None
-    if column == "fiche" and table == VIEW:
-        href = datasette.urls.path(entry_path(SOLUTION, str(value)))
-        return Markup('<a href="{}">voir la fiche</a>').format(href)
-    if column == "page_id" and table in ENTITY_OF_TABLE:
-        href = datasette.urls.path(entry_path(ENTITY_OF_TABLE[table], str(value)))
-        return Markup('<a href="{}">voir la fiche</a>').format(href)
-    if table is None and column == "fiche" and str(value).startswith("/"):
-        return Markup('<a href="{}">voir la fiche</a>').format(datasette.urls.path(str(value)))
-    return None
+    return display(
+        column,
+        value,
+        row,
+        table=table,
+        entry_path=lambda page: datasette.urls.path(_entry_path(table, page)),
+    )
+
+
+def _entry_path(table: str | None, page: str) -> str:
+    """A row's page from its `fiche` (already a path) or its `page_id`."""
+    if page.startswith("/"):
+        return page
+    return entry_path(ENTITY_OF_TABLE.get(table or "", SOLUTION), page)
