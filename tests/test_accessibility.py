@@ -113,7 +113,7 @@ def test_headings_never_skip_a_level(browser, server, solution_path, name):
     )
     page.close()
     assert levels and levels[0] == 1
-    assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:])), levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -70,7 +70,7 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "section" and "content" in (attrs.get("class") or ""):
+        if tag == "main" and "content" in (attrs.get("class") or ""):
             self._in_content = True
         if tag in ("script", "style"):
             self._skip += 1
@@ -80,7 +80,7 @@ class Page(HTMLParser):
             self.headings.append(tag)
 
     def handle_endtag(self, tag):
-        if tag == "section":
+        if tag == "main":
             self._in_content = False
         if tag in ("script", "style"):
             self._skip -= 1

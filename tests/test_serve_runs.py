@@ -57,7 +57,7 @@ def page(datasette, path: str) -> str:
 
 def content(html: str) -> str:
     """What the page shows between the navigation and the footer."""
-    return re.search(r'<section class="content">(.*?)</section>', html, re.S).group(1)
+    return re.search(r'<main class="content"[^>]*>(.*?)</main>', html, re.S).group(1)
 
 
 def visible_text(html: str) -> str:
