@@ -12,6 +12,7 @@ from datasette.plugins import pm
 from catalogue.serve.plugins import (
     consistency,
     entries,
+    feeds,
     functions,
     guard,
     pages,
@@ -19,7 +20,7 @@ from catalogue.serve.plugins import (
     verifier,
 )
 
-PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs)
+PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs, feeds)
 
 
 def register_plugins() -> None:

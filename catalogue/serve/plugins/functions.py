@@ -12,12 +12,15 @@ Available to anyone writing SQL on the public catalogue:
 * `segur_date(text)`: a French or ISO date ("15/06/2022", "1er juin 2022") to ISO;
 * `segur_atom_time(text)`: an ISO date or date-time as an RFC 3339 time (feeds);
 * `segur_jour(text)`: the Paris day of an ISO date or date-time, in French
-  ("2025-06-02T23:30:00+00:00" -> "3 juin 2025"), NULL for what is no date.
+  ("2025-06-02T23:30:00+00:00" -> "3 juin 2025"), NULL for what is no date;
+* `segur_in_dispositif(stored, wanted)`: whether a stored dispositif is the one
+  `wanted` names or one of its domains ("DUI" holds "DUI MS1 PA/PH/DOM", "LGC"
+  does not hold "LGC SF"), 1 or 0.
 
 Each function refuses arguments longer than `MAX_FUNCTION_INPUT` characters.
 
-Magic parameter `:_segur_origin` is the server's origin ("https://host"), so that
-the feeds link back with absolute URLs.
+Magic parameter `:_segur_origin` is the server's origin ("https://host",
+`site_origin`), so that the feeds link back with absolute URLs.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from catalogue.serve.limits import bound_connection, bounded_function
 from catalogue.serve.served import DATABASE_NAME, served_catalogue
 from catalogue.versions import same_version
 from scraper.normalize import compact_key, parse_date
+from scraper.vocabulary import within_dispositif
 
 
 def _compact(text):
@@ -57,6 +61,14 @@ def french_day(text):
     return french_date(day) if day else None
 
 
+def _in_dispositif(stored, wanted):
+    return int(within_dispositif(_text_or_none(stored), _text_or_none(wanted)))
+
+
+def _text_or_none(value):
+    return None if value is None else str(value)
+
+
 def _atom_time(text):
     return None if text is None else atom_timestamp(str(text))
 
@@ -68,6 +80,7 @@ FUNCTIONS = (
     ("segur_atom_time", 1, _atom_time),
     ("segur_jour", 1, french_day),
     ("segur_page", 2, page_path),
+    ("segur_in_dispositif", 2, _in_dispositif),
 )
 
 
@@ -82,11 +95,16 @@ def prepare_connection(conn, database, datasette):
         conn.create_function(name, arity, bounded_function(function), deterministic=True)
 
 
+def site_origin(datasette, request) -> str:
+    """The server's origin as the visitor reached it ("https://host")."""
+    return datasette.absolute_url(request, "/").rstrip("/")
+
+
 @hookimpl
 def register_magic_parameters(datasette):
     def segur(key, request):
         if key != "origin" or served_catalogue(datasette) is None:
             raise KeyError(key)
-        return datasette.absolute_url(request, "/").rstrip("/")
+        return site_origin(datasette, request)
 
     return [("segur", segur)]
