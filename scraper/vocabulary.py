@@ -255,6 +255,22 @@ def domains_of(name: str | None) -> tuple[str, ...]:
     return tuple(d.name for d in find_dispositifs(name) if d.family)
 
 
+def within_dispositif(stored: str | None, wanted: str | None) -> bool:
+    """Whether a stored dispositif is the one `wanted` names or one of its domains:
+    "DUI" holds "DUI MS1 PA/PH/DOM" and "DUI MS1 PA/PH/DOM + MS2 PDE", "DUI MS2 PDE"
+    holds the latter too, "LGC" holds neither "LGC SF" nor "LGC CD". A name the
+    vocabulary does not know holds what is spelt like it (case, accents and
+    punctuation aside); nothing holds a blank dispositif."""
+    if not stored or not wanted:
+        return False
+    target = resolve_dispositif(wanted)
+    if target is None:
+        return loose_key(stored) == loose_key(wanted)
+    if target.family is None:
+        return dispositif_level(stored) == target.name
+    return target.name in domains_of(stored)
+
+
 def combine_dispositifs(first: str | None, second: str | None) -> str | None:
     """One dispositif from two readings of the same entry: the finer wins, and
     two different domains of one dispositif are both kept ("DUI MS1 PA/PH/DOM +

@@ -106,3 +106,33 @@ def test_a_match_opens_the_solution_page(browser, server, artifacts):
     assert page.locator("h1").inner_text().startswith("Kalisil 4.0")
     page.screenshot(path=str(artifacts / "solution-kalisil-desktop.png"), full_page=True)
     assert page.errors == []
+
+
+@pytest.mark.slow
+def test_the_menu_leads_a_phone_to_the_feeds_page_and_its_copy_button(browser, server, artifacts):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url.rstrip("/"))
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url)
+    page.locator(".segur-nav").get_by_role("link", name="Flux d'actualité").click()
+    page.wait_for_url("**/flux")
+    steps = page.get_by_role("heading", name="S'abonner en trois étapes")
+    assert steps.bounding_box()["y"] < PHONE["height"], "the steps are below the fold"
+    page.screenshot(path=str(artifacts / "flux-phone.png"))
+    domain = page.locator("li.segur-feed-domain", has_text="DUI MS1 PA/PH/DOM")
+    domain.get_by_role("button", name="Copier l'adresse").click()
+    page.wait_for_function("document.querySelector('.segur-feed-copied:not(:empty)')")
+    said = domain.get_by_role("status").inner_text().replace("\u00a0", " ")
+    assert said == "Adresse copiée : collez-la dans votre lecteur de flux."
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert (
+        copied
+        == f"{server.url}catalogue/flux_nouvelles_solutions.atom?dispositif=dui-ms1-pa-ph-dom"
+    )
+    response = page.request.get(copied)
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    page.screenshot(path=str(artifacts / "flux-copied-phone.png"))
+    assert errors == []
+    context.close()

@@ -192,7 +192,7 @@ def test_counts_by_couloir_and_dispositif(datasette):
 def feed(datasette, query: str = "") -> ET.Element:
     response = get(datasette, f"/catalogue/flux_nouvelles_solutions.atom{query}")
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("application/xml")
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
     return ET.fromstring(response.content)
 
 
@@ -243,9 +243,12 @@ def test_feed_of_a_couloir_without_news_is_a_valid_feed(datasette):
     ]
 
 
-def test_home_page_links_feeds_per_couloir_and_queries(datasette):
+def test_home_page_links_the_feeds_page_and_queries(datasette):
     home = get(datasette, "/").text
-    assert "/catalogue/flux_nouvelles_solutions.atom?couloir=H%C3%B4pital" in home
+    assert "<a href=\"/flux\">choisir un flux d'actualité et s'abonner</a>" in home
+    assert (
+        "/catalogue/flux_nouvelles_solutions.atom?couloir=hopital" in get(datasette, "/flux").text
+    )
     for name in QUERIES:
         if not name.startswith("flux_"):
             assert f"/catalogue/{name}" in home
@@ -391,6 +394,7 @@ def test_the_catalogue_is_read_only(datasette):
         "catalogue.serve.plugins.entries",
         "catalogue.serve.plugins.runs",
         "catalogue.serve.plugins.glossary",
+        "catalogue.serve.plugins.feeds",
     }
 
 

@@ -13,6 +13,7 @@ from scraper.vocabulary import (
     resolve_couloir,
     resolve_dispositif,
     resolve_status,
+    within_dispositif,
 )
 
 
@@ -108,3 +109,27 @@ def test_resolve_status(text, status):
 @pytest.mark.parametrize("text", ["Non référencé", "Refusé", "Abandon", "", None, "Autre"])
 def test_unknown_or_refused_status_is_none(text):
     assert resolve_status(text) is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "wanted", "within"),
+    [
+        ("DUI MS1 PA/PH/DOM", "DUI", True),
+        ("DUI MS1 PA/PH/DOM + MS2 PDE", "DUI", True),
+        ("DUI", "dui", True),
+        ("DUI MS1 PA/PH/DOM", "dui-ms1-pa-ph-dom", True),
+        ("DUI MS1 PA/PH/DOM + MS2 PDE", "DUI MS2 PDE", True),
+        ("DUI MS2 PDS", "DUI MS2 PDE", False),
+        ("DUI", "DUI MS1 PA/PH/DOM", False),  # the domain is not known
+        ("LGC SF", "LGC", False),
+        ("LGC CD", "LGC", False),
+        ("LGC", "LGC", True),
+        ("DPI", "DUI", False),
+        (None, "DUI", False),
+        ("DUI MS1 PA/PH/DOM", "", False),
+        ("Logiciel inconnu", "logiciel-inconnu", True),
+        ("Logiciel inconnu", "Logiciel", False),
+    ],
+)
+def test_within_dispositif(stored, wanted, within):
+    assert within_dispositif(stored, wanted) is within

@@ -31,6 +31,11 @@ def source_url() -> str | None:
     return _metadata().get("source_url")
 
 
+def about_url() -> str | None:
+    """The project's home (its code and method)."""
+    return _metadata().get("about_url")
+
+
 def table_metadata(name: str) -> dict:
     return (_catalogue().get("tables") or {}).get(name) or {}
 

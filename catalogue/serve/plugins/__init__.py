@@ -12,6 +12,7 @@ from datasette.plugins import pm
 from catalogue.serve.plugins import (
     consistency,
     entries,
+    feeds,
     functions,
     glossary,
     guard,
@@ -20,7 +21,7 @@ from catalogue.serve.plugins import (
     verifier,
 )
 
-PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs, glossary)
+PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs, feeds, glossary)
 
 
 def register_plugins() -> None:

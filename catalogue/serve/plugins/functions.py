@@ -11,15 +11,16 @@ Available to anyone writing SQL on the public catalogue:
 * `segur_same_version(a, b)`: whether two spellings name one version ("V2", "2");
 * `segur_date(text)`: a French or ISO date ("15/06/2022", "1er juin 2022") to ISO;
 * `segur_atom_time(text)`: an ISO date or date-time as an RFC 3339 time (feeds);
-* `segur_dispositif(stored, wanted)`: whether a stored dispositif is the one
-  wanted or one of its domains ("DUI" covers "DUI MS2 PDE"; empty: all);
 * `segur_jour(text)`: the Paris day of an ISO date or date-time, in French
-  ("2025-06-02T23:30:00+00:00" -> "3 juin 2025"), NULL for what is no date.
+  ("2025-06-02T23:30:00+00:00" -> "3 juin 2025"), NULL for what is no date;
+* `segur_in_dispositif(stored, wanted)`: whether a stored dispositif is the one
+  `wanted` names or one of its domains ("DUI" holds "DUI MS1 PA/PH/DOM", "LGC"
+  does not hold "LGC SF"), 1 or 0.
 
 Each function refuses arguments longer than `MAX_FUNCTION_INPUT` characters.
 
-Magic parameter `:_segur_origin` is the server's origin ("https://host"), so that
-the feeds link back with absolute URLs.
+Magic parameter `:_segur_origin` is the server's origin ("https://host",
+`site_origin`), so that the feeds link back with absolute URLs.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from catalogue.french import atom_timestamp, french_date, paris_day
-from catalogue.lookup import LookupRefused, dispositif_matcher
 from catalogue.pages import PREFIXES, entry_path
 from catalogue.serve.limits import bound_connection, bounded_function
 from catalogue.serve.served import DATABASE_NAME, served_catalogue
 from catalogue.versions import same_version
-from scraper.normalize import compact_key, is_blank, parse_date
+from scraper.normalize import compact_key, parse_date
+from scraper.vocabulary import within_dispositif
 
 
 def _compact(text):
@@ -60,15 +61,12 @@ def french_day(text):
     return french_date(day) if day else None
 
 
-def _dispositif(stored, wanted):
-    """1 when a stored dispositif is the one wanted, or one of its domains ("DUI"
-    covers "DUI MS1 PA/PH/DOM"); every one when nothing is wanted."""
-    if wanted is None or not str(wanted).strip():
-        return 1
-    try:
-        return int(not is_blank(stored) and dispositif_matcher(str(wanted))(stored))
-    except LookupRefused:
-        return 0
+def _in_dispositif(stored, wanted):
+    return int(within_dispositif(_text_or_none(stored), _text_or_none(wanted)))
+
+
+def _text_or_none(value):
+    return None if value is None else str(value)
 
 
 def _atom_time(text):
@@ -82,7 +80,7 @@ FUNCTIONS = (
     ("segur_atom_time", 1, _atom_time),
     ("segur_jour", 1, french_day),
     ("segur_page", 2, page_path),
-    ("segur_dispositif", 2, _dispositif),
+    ("segur_in_dispositif", 2, _in_dispositif),
 )
 
 
@@ -97,11 +95,16 @@ def prepare_connection(conn, database, datasette):
         conn.create_function(name, arity, bounded_function(function), deterministic=True)
 
 
+def site_origin(datasette, request) -> str:
+    """The server's origin as the visitor reached it ("https://host")."""
+    return datasette.absolute_url(request, "/").rstrip("/")
+
+
 @hookimpl
 def register_magic_parameters(datasette):
     def segur(key, request):
         if key != "origin" or served_catalogue(datasette) is None:
             raise KeyError(key)
-        return datasette.absolute_url(request, "/").rstrip("/")
+        return site_origin(datasette, request)
 
     return [("segur", segur)]

@@ -13,6 +13,7 @@ from datasette import Response, hookimpl
 from catalogue.glossary import CouloirSection, Term, glossary
 from catalogue.serve.plugins.pages import VIEW, only_for_the_catalogue
 from catalogue.serve.served import DATABASE_NAME
+from scraper.vocabulary import within_dispositif
 
 PATH = "/glossaire"
 REFERENCED_BY_DISPOSITIF = (
@@ -46,15 +47,6 @@ def table_filter(term: Term) -> dict[str, str]:
     return {"dispositif__exact": term.dispositif.name}
 
 
-def shows(term: Term, stored: str) -> bool:
-    """Whether `table_filter(term)` shows a solution whose dispositif is `stored`."""
-    if term.domains:
-        return stored.startswith(term.dispositif.name)
-    if term.dispositif.family:
-        return _domain_part(term) in stored
-    return stored == term.dispositif.name
-
-
 def _domain_part(term: Term) -> str:
     return term.dispositif.name.removeprefix(term.dispositif.family or "").strip()
 
@@ -62,7 +54,11 @@ def _domain_part(term: Term) -> str:
 def listed(term: Term, counts: Counter, view_url: str) -> Listed:
     return Listed(
         term,
-        sum(count for stored, count in counts.items() if stored and shows(term, stored)),
+        sum(
+            count
+            for stored, count in counts.items()
+            if within_dispositif(stored, term.dispositif.name)
+        ),
         f"{view_url}?{urlencode(table_filter(term))}",
         tuple(listed(domain, counts, view_url) for domain in term.domains),
     )

@@ -3,8 +3,9 @@
 * `/robots.txt` (catalogue/serve/robots.txt, explained in docs/serving.md, "Robots");
 * `/evolution`: the chart of referenced solutions over time by couloir (SVG drawn
   on the server, catalogue/serve/chart.py), and `/evolution.json`;
-* template variables: the last sync (every footer, the home page), and for the
-  home page the tables, canned queries and per-couloir feeds;
+* template variables: the last sync (every footer, the home page), the feeds'
+  addresses (the menu, the header's feed link), and for the home page the tables
+  and canned queries;
 * links from the entries of the view and of the canned queries to their page;
 * Jinja filters for French figures and dates.
 """
@@ -28,6 +29,7 @@ from catalogue.serve.chart import (
     yearly_table,
 )
 from catalogue.serve.columns import display, label, operator, shown, value_label
+from catalogue.serve.feeds import FEED_PATH, PAGE_PATH
 from catalogue.serve.limits import french_sql_error
 from catalogue.serve.metadata import canned_queries, table_metadata
 from catalogue.serve.served import DATABASE_NAME, served_catalogue
@@ -37,7 +39,6 @@ from scraper.vocabulary import COULOIRS, DISPOSITIFS
 
 VIEW = "solutions_referencees"
 LOOKUP_PATH = "/verifier"
-FEED_QUERY = "flux_nouvelles_solutions"
 ENTITY_OF_TABLE = {table: entity for entity, table in TABLES.items()}
 # Canned query parameters chosen from a list rather than typed.
 PARAMETER_CHOICES = {
@@ -156,7 +157,8 @@ def extra_template_vars(template, database, table, request, datasette):
             "snapshot_id": snapshot.id,
             "lookup_url": datasette.urls.path(LOOKUP_PATH),
             "view_url": datasette.urls.table(DATABASE_NAME, VIEW),
-            "feed_url": datasette.urls.table(DATABASE_NAME, FEED_QUERY, format="atom"),
+            "feed_url": datasette.urls.path(FEED_PATH),
+            "feeds_page_url": datasette.urls.path(PAGE_PATH),
             "chart_url": datasette.urls.path("/evolution"),
             "glossary_url": datasette.urls.path("/glossaire"),
             "choices": PARAMETER_CHOICES,
@@ -200,28 +202,8 @@ async def _home(datasette, db) -> dict:
         for name, query in canned_queries().items()
         if not name.startswith("flux_")
     ]
-    couloirs = [
-        row[0]
-        for row in (
-            await db.execute(
-                "SELECT DISTINCT couloir FROM solutions WHERE couloir IS NOT NULL ORDER BY couloir"
-            )
-        ).rows
-    ]
-    feed = datasette.urls.table(DATABASE_NAME, FEED_QUERY, format="atom")
-    home = {
-        "referenced": referenced,
-        "tables": tables,
-        "queries": queries,
-        "couloir_feeds": [(couloir, f"{feed}?couloir={_quote(couloir)}") for couloir in couloirs],
-    }
+    home = {"referenced": referenced, "tables": tables, "queries": queries}
     return snapshot.remember("home", home)
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text, safe="")
 
 
 @hookimpl
