@@ -390,6 +390,7 @@ def test_the_catalogue_is_read_only(datasette):
         "catalogue.serve.plugins.verifier",
         "catalogue.serve.plugins.entries",
         "catalogue.serve.plugins.runs",
+        "catalogue.serve.plugins.downloads",
     }
 
 

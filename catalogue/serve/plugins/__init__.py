@@ -11,6 +11,7 @@ from datasette.plugins import pm
 
 from catalogue.serve.plugins import (
     consistency,
+    downloads,
     entries,
     functions,
     guard,
@@ -19,7 +20,7 @@ from catalogue.serve.plugins import (
     verifier,
 )
 
-PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs)
+PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs, downloads)
 
 
 def register_plugins() -> None:

@@ -82,11 +82,20 @@ def prepare_connection(conn, database, datasette):
         conn.create_function(name, arity, bounded_function(function), deterministic=True)
 
 
+# The magic parameter `register_magic_parameters` answers with `origin`.
+ORIGIN_PARAMETER = "_segur_origin"
+
+
+def origin(datasette, request) -> str:
+    """The server's origin as the visitor reached it ("https://host"), no final slash."""
+    return datasette.absolute_url(request, "/").rstrip("/")
+
+
 @hookimpl
 def register_magic_parameters(datasette):
     def segur(key, request):
         if key != "origin" or served_catalogue(datasette) is None:
             raise KeyError(key)
-        return datasette.absolute_url(request, "/").rstrip("/")
+        return origin(datasette, request)
 
     return [("segur", segur)]
