@@ -178,9 +178,16 @@ def m003_store_tracking(db: sqlite_utils.Database) -> None:
 PUBLIC_VIEW = "solutions_referencees"
 
 
+def public_view_fields() -> tuple[str, ...]:
+    """The fields of `SolutionRecord` the view shows, in its order: the name first."""
+    return ("solution", *(name for name in SOLUTION_FIELDS if name != "solution"))
+
+
 def public_view_sql() -> str:
-    names = ("solution", *(n for n in SOLUTION_FIELDS if n != "solution"))
-    columns = [_public_column(name, field_info(SolutionRecord, name).column) for name in names]
+    columns = [
+        _public_column(name, field_info(SolutionRecord, name).column)
+        for name in public_view_fields()
+    ]
     lines = ",\n".join(f"    {column}" for column in ["rowid", *columns, "page_id AS fiche"])
     return f"\nSELECT\n{lines}\nFROM solutions\nWHERE status = 'referenced'"
 

@@ -81,6 +81,42 @@ def build_catalogue(path: Path, states=(1, 2)) -> Path:
     return path
 
 
+# A catalogue past Datasette's 1,000 rows a request: 1,538 solutions in the first run.
+LARGE_SCALE = 1500
+# Cells a spreadsheet would take for formulas (CSV injection).
+FORMULA_SOLUTION = SolutionRecord(
+    editor="@ÉDITIONS FORMULE",
+    solution='=HYPERLINK("http://example.invalid";"Dossier")',
+    version="-1",
+    couloir="Hôpital",
+    dispositif="DPI",
+    vague=1,
+    referenced_on="2024-01-15",
+    distributors="+33 Distribution",
+)
+
+
+def large_crawl_result(state: int, *, drop: int = 0) -> CrawlResult:
+    """The replica's dataset at `LARGE_SCALE`, with "Net Soins" and `FORMULA_SOLUTION`,
+    minus its first `drop` solutions."""
+    dataset = build_dataset(state=state, scale=LARGE_SCALE)
+    solutions = [*list(dataset.solutions)[drop:], NET_SOINS, FORMULA_SOLUTION]
+    return CrawlResult(
+        base_url="http://127.0.0.1:9/",
+        solutions=solutions,
+        candidates=list(dataset.candidates),
+        status="complete",
+        rows_expected=len(solutions),
+    )
+
+
+def build_large_catalogue(path: Path) -> Path:
+    """Two complete runs of the replica's dataset at `LARGE_SCALE`, a day apart."""
+    for day, state in enumerate((1, 2), start=1):
+        store_run(path, large_crawl_result(state), now=f"2025-06-{day:02d}T02:00:00+00:00")
+    return path
+
+
 def count_referenced(path: Path) -> int:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:

@@ -136,3 +136,21 @@ def test_the_menu_leads_a_phone_to_the_feeds_page_and_its_copy_button(browser, s
     page.screenshot(path=str(artifacts / "flux-copied-phone.png"))
     assert errors == []
     context.close()
+
+
+def test_the_home_page_downloads_every_referenced_solution_for_excel(browser, server, artifacts):
+    page = watched_page(browser, server, PHONE)
+    page.goto(server.url)
+    link = page.get_by_role("link", name="Télécharger toutes les solutions référencées")
+    link.scroll_into_view_if_needed()
+    assert link.bounding_box()["height"] >= 44, "the link is too small to touch"
+    page.screenshot(path=str(artifacts / "home-downloads-phone.png"))
+    with page.expect_download() as started:
+        link.click()
+    download = started.value
+    assert download.suggested_filename == "solutions-referencees-2025-06-02.csv"
+    content = Path(download.path()).read_bytes()
+    assert content.startswith("\ufeffSolution;Éditeur;Version;".encode())
+    referenced = page.locator(".segur-download-what strong").first.inner_text()
+    assert content.count(b"\r\n") == int(referenced.split()[0]) + 1
+    assert page.errors == []

@@ -395,6 +395,7 @@ def test_the_catalogue_is_read_only(datasette):
         "catalogue.serve.plugins.runs",
         "catalogue.serve.plugins.glossary",
         "catalogue.serve.plugins.feeds",
+        "catalogue.serve.plugins.downloads",
     }
 
 

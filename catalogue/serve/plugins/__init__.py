@@ -11,6 +11,7 @@ from datasette.plugins import pm
 
 from catalogue.serve.plugins import (
     consistency,
+    downloads,
     entries,
     feeds,
     functions,
@@ -21,7 +22,18 @@ from catalogue.serve.plugins import (
     verifier,
 )
 
-PLUGINS = (guard, consistency, functions, pages, verifier, entries, runs, feeds, glossary)
+PLUGINS = (
+    guard,
+    consistency,
+    functions,
+    pages,
+    verifier,
+    entries,
+    runs,
+    feeds,
+    glossary,
+    downloads,
+)
 
 
 def register_plugins() -> None:

@@ -5,10 +5,12 @@
 * each request is pinned to the snapshot current when it starts (context
   variable `PINNED`, read by `SnapshotDatabase`), and the snapshot's file is
   kept until the request ends: a page never mixes two runs;
-* successful GET responses, look-ups excepted, are cached in memory under
-  (snapshot id, scheme, host, path, query) until the next swap; identical
-  requests arriving while the first is computed wait for it instead of
-  computing it again;
+* successful GET responses, look-ups and streamed downloads excepted, are
+  cached in memory under (snapshot id, scheme, host, path, query) until the next
+  swap; identical requests arriving while the first is computed wait for it
+  instead of computing it again;
+* a request made while answering another (`datasette.client`, as the whole JSON
+  exports do) reads the snapshot of the request that made it, and is not cached;
 * every response says which snapshot it comes from (`x-segur-snapshot`) and
   whether it came from the cache (`x-segur-cache`).
 
@@ -18,11 +20,13 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import parse_qsl
 
 from datasette import hookimpl
 
 from catalogue.serve.cache import CachedResponse
 from catalogue.serve.database import PINNED
+from catalogue.serve.plugins.downloads import DOWNLOADS_PATH
 from catalogue.serve.served import served_catalogue
 
 # Answered in about a millisecond, and nearly every one asks another name: caching
@@ -56,11 +60,15 @@ class SnapshotServing:
         if scope["type"] != "http" or served is None:
             await self.app(scope, receive, send)
             return
+        pinned = PINNED.get()
+        if pinned is not None and pinned.path.parent == served.folder:
+            # Made while answering a request, which keeps the snapshot until it ends.
+            await self.app(scope, receive, _tagged(send, pinned.id, b"bypass"))
+            return
         snapshot = served.pin()
         token = PINNED.set(snapshot)
         try:
-            cacheable = scope["method"] == "GET" and scope["path"] not in UNCACHED_PATHS
-            if cacheable and served.cache is not None:
+            if cacheable(scope) and served.cache is not None:
                 await self._serve_cached(scope, receive, send, served, snapshot)
             else:
                 await self.app(scope, receive, _tagged(send, snapshot.id, b"bypass"))
@@ -90,6 +98,19 @@ class SnapshotServing:
             if self._computing.get(key) is done:
                 del self._computing[key]
             done.set_result(None)
+
+
+def cacheable(scope) -> bool:
+    """Whether a response may be kept. Never a streamed download (`/telecharger/…`,
+    Datasette's CSV with `_stream`): identical requests would wait for the first
+    download to end, however slow its reader, and a large one would only push pages
+    out of the cache."""
+    if scope["method"] != "GET" or scope["path"] in UNCACHED_PATHS:
+        return False
+    if scope["path"].startswith(f"{DOWNLOADS_PATH}/"):
+        return False
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+    return not any(key == "_stream" and value for key, value in query)
 
 
 def _cache_key(scope, snapshot_id: str) -> tuple:

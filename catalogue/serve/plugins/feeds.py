@@ -27,7 +27,7 @@ from catalogue.serve.feeds import (
     feeds_by_couloir,
 )
 from catalogue.serve.metadata import about_url, canned_queries
-from catalogue.serve.plugins.functions import site_origin
+from catalogue.serve.plugins.functions import ORIGIN_PARAMETER, origin
 from catalogue.serve.plugins.guard import error_response
 from catalogue.serve.plugins.pages import only_for_the_catalogue
 from catalogue.serve.served import DATABASE_NAME
@@ -57,7 +57,7 @@ async def feeds_page(datasette, request):
         held = (tuple(row) for row in (await db.execute(HELD_SQL)).rows)
         groups = snapshot.remember("feed_groups", feeds_by_couloir(held))
     context = {
-        "origin": site_origin(datasette, request),
+        "origin": origin(datasette, request),
         "all_feeds": Selection().path,
         "groups": groups,
         # The couloir of the page's example (a nursing home follows the DUI).
@@ -74,11 +74,11 @@ async def feed(datasette, request):
         selection = Selection.read(request.args.get("couloir"), request.args.get("dispositif"))
     except SelectionRefused as refused:
         return await error_response(datasette, 400, str(refused), "text")
-    origin = site_origin(datasette, request)
+    site = origin(datasette, request)
     params = {
         "couloir": selection.couloir,
         "dispositif": selection.dispositif,
-        "_segur_origin": origin,
+        ORIGIN_PARAMETER: site,
     }
     db = datasette.get_database(DATABASE_NAME)
     rows = (await db.execute(canned_queries()[FEED_QUERY]["sql"], params)).rows
@@ -89,8 +89,8 @@ async def feed(datasette, request):
         subtitle=FEED_SUBTITLE,
         # The query returns one entry at least (saying that nothing is new yet).
         updated=max(entry.updated for entry in entries),
-        self_url=origin + selection.path,
-        page_url=origin + PAGE_PATH,
+        self_url=site + selection.path,
+        page_url=site + PAGE_PATH,
         author=Person(AUTHOR, about_url()),
     )
     return Response(render_feed(description, entries), content_type=CONTENT_TYPE)

@@ -20,7 +20,7 @@ Available to anyone writing SQL on the public catalogue:
 Each function refuses arguments longer than `MAX_FUNCTION_INPUT` characters.
 
 Magic parameter `:_segur_origin` is the server's origin ("https://host",
-`site_origin`), so that the feeds link back with absolute URLs.
+`origin`), so that the feeds link back with absolute URLs.
 """
 
 from __future__ import annotations
@@ -95,8 +95,12 @@ def prepare_connection(conn, database, datasette):
         conn.create_function(name, arity, bounded_function(function), deterministic=True)
 
 
-def site_origin(datasette, request) -> str:
-    """The server's origin as the visitor reached it ("https://host")."""
+# The magic parameter `register_magic_parameters` answers with `origin`.
+ORIGIN_PARAMETER = "_segur_origin"
+
+
+def origin(datasette, request) -> str:
+    """The server's origin as the visitor reached it ("https://host"), no final slash."""
     return datasette.absolute_url(request, "/").rstrip("/")
 
 
@@ -105,6 +109,6 @@ def register_magic_parameters(datasette):
     def segur(key, request):
         if key != "origin" or served_catalogue(datasette) is None:
             raise KeyError(key)
-        return site_origin(datasette, request)
+        return origin(datasette, request)
 
     return [("segur", segur)]

@@ -76,11 +76,15 @@ def register_routes(datasette):
 
 
 def only_for_the_catalogue(page):
+    """`page(datasette, request, ...)` answered only by a Datasette serving the catalogue
+    (a French 404 otherwise). Datasette reads the parameters `page` names (the wrapper
+    keeps its signature) and passes them in that order: `send` may follow `request`."""
+
     @functools.wraps(page)
-    async def checked(datasette, request):
+    async def checked(datasette, request, *arguments):
         if served_catalogue(datasette) is None:
             raise NotFound("Page introuvable.")
-        return await page(datasette, request)
+        return await page(datasette, request, *arguments)
 
     return checked
 
