@@ -138,3 +138,21 @@ def test_a_date_the_question_cannot_read_gets_a_french_message(datasette):
     assert "Date non reconnue : « janvier 2025 »" in text
     readable = visible_text(page(datasette, "/catalogue/nouvelles_solutions?depuis=1er+mai+2025"))
     assert "Date non reconnue" not in readable
+
+
+def test_every_column_of_every_public_table_has_a_french_label(datasette):
+    tables = get(datasette, "/catalogue.json").json()["tables"]
+    unlabelled = {
+        f"{table['name']}.{column}"
+        for table in tables
+        if not table["hidden"]
+        for column in table["columns"]
+        if column not in LABELS
+    }
+    assert not unlabelled
+
+
+def test_the_sql_page_names_tables_and_columns_in_french_with_their_sql_names(datasette):
+    text = visible_text(page(datasette, "/catalogue"))
+    assert "Toutes les solutions, y compris retirées solutions" in text
+    assert "Date de référencement (referenced_on)" in text

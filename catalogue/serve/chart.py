@@ -39,6 +39,9 @@ WHERE referenced_on IS NOT NULL AND referenced_on != ''
 GROUP BY couloir, referenced_on
 ORDER BY referenced_on
 """
+REFERENCED_TODAY_SQL = """
+SELECT coalesce(couloir, ''), count(*) FROM solutions WHERE status = 'referenced' GROUP BY 1
+"""
 UNDATED_SQL = "SELECT count(*) FROM solutions WHERE referenced_on IS NULL OR referenced_on = ''"
 
 

@@ -65,7 +65,25 @@ LABELS: dict[str, str] = {
     "premiere_date": "Premier référencement",
     "derniere_date": "Dernier référencement",
     "changement": "Changement",
+    # technical columns, named for the SQL page (never shown in the tables)
+    "rowid": "N° de ligne",
+    "key": "Clé",
+    "product_key": "Clé du produit",
+    "page_id": "Fiche",
+    "run_id": "Synchronisation",
+    "first_seen_run": "Vue la première fois (synchronisation)",
+    "last_seen_run": "Vue la dernière fois (synchronisation)",
+    "removed_run": "Retrait constaté (synchronisation)",
+    "fields": "Champs modifiés (JSON)",
+    "replaces": "Remplace",
+    "new_version_of": "Nouvelle version de",
+    "was_candidate": "Candidature d'origine (JSON)",
+    "archive_path": "Archive",
+    "archive_size": "Taille de l'archive (octets)",
+    "archive_sha256": "Empreinte de l'archive (SHA-256)",
 }
+# Where one name means something else in one table.
+TABLE_LABELS = {("candidate_versions", "removed"): "Retirée"}
 
 # Keys, internal numbers, run ids and raw JSON: kept in JSON and CSV, never shown.
 HIDDEN = frozenset(
@@ -154,8 +172,8 @@ OPERATORS = {
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
-def label(column: str) -> str:
-    return LABELS.get(column, column.replace("_", " ").capitalize())
+def label(column: str, table: str | None = None) -> str:
+    return TABLE_LABELS.get((table, column)) or LABELS.get(column) or column.replace("_", " ")
 
 
 def value_label(value, column: str) -> str:

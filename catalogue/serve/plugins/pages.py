@@ -23,7 +23,9 @@ from catalogue.glossary import anchor_of_value
 from catalogue.pages import SOLUTION, TABLES, entry_path
 from catalogue.serve.chart import (
     CHART_SQL,
+    REFERENCED_TODAY_SQL,
     UNDATED_SQL,
+    UNKNOWN_COULOIR,
     cumulative_series,
     render_svg,
     yearly_table,
@@ -57,6 +59,7 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["insecable"] = no_break
     env.filters["erreur_sql"] = french_sql_error
     env.filters["libelle"] = label
+    env.filters["titre_table"] = lambda name: table_metadata(name).get("title") or name
     env.filters["operateur"] = operator
     env.filters["valeur"] = value_label
     env.filters["date_lisible"] = parse_date
@@ -111,6 +114,11 @@ async def _chart_series(datasette):
 async def evolution_page(datasette, request):
     series, undated = await _chart_series(datasette)
     years, yearly_rows = yearly_table(series)
+    db = datasette.get_database(DATABASE_NAME)
+    today = {
+        couloir or UNKNOWN_COULOIR: count
+        for couloir, count in (await db.execute(REFERENCED_TODAY_SQL)).rows
+    }
     return Response.html(
         await datasette.render_template(
             "segur_evolution.html",
@@ -120,6 +128,7 @@ async def evolution_page(datasette, request):
                 "undated": undated,
                 "years": years,
                 "yearly_rows": yearly_rows,
+                "today": today,
             },
             request=request,
         )
