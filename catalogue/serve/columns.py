@@ -83,7 +83,7 @@ LABELS: dict[str, str] = {
     "archive_sha256": "Empreinte de l'archive (SHA-256)",
 }
 # Where one name means something else in one table.
-TABLE_LABELS = {("candidate_versions", "removed"): "Retirée"}
+TABLE_LABELS: dict[tuple[str | None, str], str] = {("candidate_versions", "removed"): "Retirée"}
 
 # Keys, internal numbers, run ids and raw JSON: kept in JSON and CSV, never shown.
 HIDDEN = frozenset(
