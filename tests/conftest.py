@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's Chromium, driven by Playwright (`executable_path`: no browser is ever downloaded).
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -70,3 +72,16 @@ def lock_held_by_another_process(db_path):
         process.kill()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the browser tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield chromium
+        chromium.close()

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from catalogue.schema import open_db
@@ -175,3 +176,16 @@ class ServeProcess:
             self.process.kill()
             out, err = self.process.communicate()
         return self.process.returncode, "".join(self.output) + out, err
+
+
+@contextmanager
+def catalogue_datasette(folder: Path):
+    """The public Datasette over a catalogue built in `folder` (`build_catalogue`),
+    closed afterwards; it never looks for a new sync by itself."""
+    from catalogue.serve.app import build_datasette, close_datasette
+
+    datasette = build_datasette(build_catalogue(folder / "catalogue.db"), poll_seconds=None)
+    try:
+        yield datasette
+    finally:
+        close_datasette(datasette)

@@ -9,8 +9,9 @@ import re
 
 import pytest
 
+from tests.conftest import CHROMIUM
 from tests.serve_support import ServeProcess, build_catalogue
-from tests.test_browser import CHROMIUM, DESKTOP, PHONE
+from tests.test_browser import DESKTOP, PHONE
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,18 +46,6 @@ def server(tmp_path_factory):
     yield process
     code, _, stderr = process.stop()
     assert code == 0, stderr
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,14 @@ import pytest
 from lxml import html
 
 from catalogue.glossary import EXPLANATIONS, glossary
-from catalogue.serve.app import build_datasette, close_datasette
 from scraper.vocabulary import DISPOSITIFS
-from tests.serve_support import build_catalogue, get
+from tests.serve_support import catalogue_datasette, get
 
 
 @pytest.fixture(scope="module")
 def datasette(tmp_path_factory):
-    datasette = build_datasette(
-        build_catalogue(tmp_path_factory.mktemp("glossary") / "catalogue.db"), poll_seconds=None
-    )
-    yield datasette
-    close_datasette(datasette)
+    with catalogue_datasette(tmp_path_factory.mktemp("glossary")) as datasette:
+        yield datasette
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ import re
 import pytest
 from lxml import html
 
-from catalogue.serve.app import build_datasette, close_datasette, load_metadata
+from catalogue.serve.app import load_metadata
 from catalogue.serve.columns import HIDDEN, LABELS
 from catalogue.serve.served import DATABASE_NAME
-from tests.serve_support import build_catalogue, get
+from tests.serve_support import catalogue_datasette, get
 
 TABLES = ("solutions_referencees", "solutions", "candidates", "changes", "runs")
 QUERIES = tuple(load_metadata()["databases"][DATABASE_NAME]["queries"])
@@ -25,11 +25,8 @@ ENGLISH = re.compile(
 
 @pytest.fixture(scope="module")
 def datasette(tmp_path_factory):
-    datasette = build_datasette(
-        build_catalogue(tmp_path_factory.mktemp("french") / "catalogue.db"), poll_seconds=None
-    )
-    yield datasette
-    close_datasette(datasette)
+    with catalogue_datasette(tmp_path_factory.mktemp("french")) as datasette:
+        yield datasette
 
 
 def page(datasette, path: str):
