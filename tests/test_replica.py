@@ -29,7 +29,7 @@ from replica.dataset import (
     build_dataset,
 )
 from replica.render import LISTING_PATH, RENDERINGS
-from replica.server import Fault, ReplicaServer
+from replica.server import Fault, ReplicaServer, fault_reply
 from scraper.items import REFERENCE_NUMBER
 from scraper.vocabulary import BY_NAME, couloir_of, resolve_couloir, resolve_dispositif
 
@@ -637,6 +637,21 @@ def test_slow_answers_exceed_a_short_timeout_and_stop_quickly():
         started = time.monotonic()
         server.stop()
     assert time.monotonic() - started < 2
+
+
+def test_a_server_answers_without_a_socket_with_its_faults_and_its_log():
+    """What in-process crawls read (tests/spider_harness.py): the same pages, faults spent
+    and requests logged as if they had come over the network."""
+    page_1 = LISTING_PATH + "?page=1"
+    server = ReplicaServer(faults=[Fault("503", page_1), Fault("drop", "actualites", None)])
+    assert [server.respond(page_1).status for _ in range(2)] == [503, 200]
+    assert server.reply(page_1).headers == ()
+    assert fault_reply(Fault("503")).headers == (("Retry-After", "1"),)
+    dropped = server.reply("/actualites")
+    assert dropped.connection_fault.kind == "drop" and dropped.page.status == 200
+    with pytest.raises(ValueError, match="socket"):
+        server.respond("/actualites")
+    assert server.requests == [page_1] * 3 + ["/actualites"] * 2
 
 
 def test_fault_parse():
