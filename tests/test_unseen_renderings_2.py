@@ -75,12 +75,25 @@ def assert_nothing_removed(result: Sync, rendering) -> None:
 
 
 @pytest.fixture(scope="module")
-def headlink_catalogue(tmp_path_factory) -> Path:
+def synced_state_1(tmp_path_factory):
+    """The catalogue of one complete sync of state 1 of a rendering, made once per rendering
+    for the module: copy it (`copy_catalogue`) before syncing into it."""
+    catalogues: dict[type, Path] = {}
+
+    def catalogue_of(rendering_class) -> Path:
+        if rendering_class not in catalogues:
+            db = tmp_path_factory.mktemp(rendering_class.name) / "segur.db"
+            assert_complete(sync_in_process(AltServer(rendering_class(), state=1), db))
+            catalogues[rendering_class] = db
+        return catalogues[rendering_class]
+
+    return catalogue_of
+
+
+@pytest.fixture
+def headlink_catalogue(synced_state_1, tmp_path) -> Path:
     """A catalogue holding one complete sync of state 1 of "headlink"."""
-    db = tmp_path_factory.mktemp("headlink") / "segur.db"
-    result = sync_in_process(AltServer(HeadLink(), state=1), db)
-    assert_complete(result)
-    return db
+    return copy_catalogue(synced_state_1(HeadLink), tmp_path / "segur.db")
 
 
 @pytest.mark.slow
@@ -105,7 +118,7 @@ def test_dropped_connection_on_a_candidate_article_is_retried(tmp_path):
 
 
 def test_maintenance_on_one_facet_page_is_partial_and_removes_nothing(headlink_catalogue, tmp_path):
-    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    db = headlink_catalogue
     fault = Fault("maintenance", DPI_FACET, times=None)
     result = sync_in_process(AltServer(HeadLink(), state=2, faults=[fault]), db)
     assert any(DPI_FACET in _unquoted(t) for t in result.requests)
@@ -129,13 +142,9 @@ class DashVersion(RowTables):
         return html
 
 
-def test_a_row_without_version_is_reported_not_stored(tmp_path):
-    db = tmp_path / "segur.db"
-    server = AltServer(RowTables(), state=1)
-    assert_complete(sync_in_process(server, db))
-    server.set_rendering(DashVersion())
-    server.set_state(2)
-    result = sync_in_process(server, db)
+def test_a_row_without_version_is_reported_not_stored(synced_state_1, tmp_path):
+    db = copy_catalogue(synced_state_1(RowTables), tmp_path / "segur.db")
+    result = sync_in_process(AltServer(DashVersion(), state=2), db)
     assert_nothing_removed(result, RowTables())
     stored_versions = {row["version"] for row in result.referenced.values()}
     assert "—" not in stored_versions
@@ -143,16 +152,14 @@ def test_a_row_without_version_is_reported_not_stored(tmp_path):
 
 
 @pytest.mark.parametrize("case", sync_params(sorted(OUTSIDE), ["teasers-tabs"]))
-def test_edge_of_the_contract_is_read_exactly_or_refused_safely(case, tmp_path):
+def test_edge_of_the_contract_is_read_exactly_or_refused_safely(case, synced_state_1, tmp_path):
+    """A complete sync of state 1 of the parent rendering, then state 2 in the variant."""
     name, end_to_end = case
     variant = OUTSIDE[name]
     parent = type(variant).__mro__[1]()
-    db = tmp_path / "segur.db"
-    server = AltServer(parent, state=1)
+    db = copy_catalogue(synced_state_1(type(parent)), tmp_path / "segur.db")
+    server = AltServer(variant, state=2)
     with synced_by(server, end_to_end) as run_sync:
-        assert_complete(run_sync(server, db))
-        server.set_rendering(variant)
-        server.set_state(2)
         result = run_sync(server, db)
     if is_complete(result):
         assert_exact(result, parent, 2)
@@ -185,7 +192,7 @@ def test_503_on_the_news_listing_is_retried(tmp_path):
 
 def test_persistent_500_on_a_candidate_article_removes_no_candidate(headlink_catalogue, tmp_path):
     """State 2 drops Consult'Express from the médecine de ville article, which now fails."""
-    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    db = headlink_catalogue
     fault = Fault("500", MEDECINE_DE_VILLE_SLUG, times=None)
     result = sync_in_process(AltServer(HeadLink(), state=2, faults=[fault]), db)
     assert_nothing_removed(result, HeadLink())
@@ -257,14 +264,10 @@ class ShiftedRow(RowTables):
         return super().listing_page(view)
 
 
-def test_a_row_on_no_page_is_not_complete_and_not_removed(tmp_path):
-    db = tmp_path / "segur.db"
-    server = AltServer(RowTables(), state=1)
-    assert_complete(sync_in_process(server, db))
+def test_a_row_on_no_page_is_not_complete_and_not_removed(synced_state_1, tmp_path):
+    db = copy_catalogue(synced_state_1(RowTables), tmp_path / "segur.db")
     shifted = ShiftedRow()
-    server.set_rendering(shifted)
-    server.set_state(2)
-    result = sync_in_process(server, db)
+    result = sync_in_process(AltServer(shifted, state=2), db)
     hidden = shifted.published[2 * shifted.page_size - 1]
     assert_nothing_removed(result, RowTables())
     assert hidden.key in result.referenced
@@ -279,7 +282,7 @@ class ArticlesDisallowed(HeadLink):
 def test_robots_forbidding_the_candidate_articles_removes_no_candidate(
     headlink_catalogue, tmp_path
 ):
-    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    db = headlink_catalogue
     with AltServer(ArticlesDisallowed(), state=2) as server:
         result = sync(server, db)
     assert not [t for t in result.requests if t.startswith("/actualites/")]
