@@ -5,7 +5,8 @@ printed summary, retries, robots.txt and all. `sync_in_process` crawls the same 
 (started or not: its pages and its faults that are pages) with the real spiders in this
 process (tests/spider_harness.py) and stores the run with the catalogue's own functions; it has
 no exit code. Both read the catalogue the same way, so a test asserts the same things on
-either.
+either. `sync_rendering` stores the crawl of an alternative rendering made once per test
+process (`crawl_of_rendering`): several modules start from the same sites.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from replica.server import ReplicaServer
+from tests.alt_site import RENDERINGS, AltSite, dataset
 from tests.conftest import run_segur
-from tests.spider_harness import sync_site
+from tests.spider_harness import InProcessCrawl, crawl_site, store_crawl, sync_site
 
 SOLUTION_FIELDS = (
     "editor", "solution", "version", "couloir", "dispositif", "vague", "referenced_on",
@@ -58,6 +61,20 @@ def sync_in_process(server: ReplicaServer, db: Path) -> Sync:
     server.clear_requests()
     summary, _ = sync_site(db, server)
     return read_sync(db, None, f"{summary.status}: {summary.reason}", server.requests)
+
+
+@cache
+def crawl_of_rendering(name: str, state: int) -> InProcessCrawl:
+    """The in-process crawl of `RENDERINGS[name]` in `state`, under a base URL of its own (as
+    distinct sites have), made once per test process. Storing it only reads it."""
+    return crawl_site(AltSite(RENDERINGS[name], dataset(state)), f"http://{name}.invalid")
+
+
+def sync_rendering(name: str, state: int, db: Path) -> Sync:
+    """`crawl_of_rendering(name, state)` stored into `db`, as `sync_in_process` stores a crawl."""
+    crawl = crawl_of_rendering(name, state)
+    summary = store_crawl(db, crawl.result)
+    return read_sync(db, None, f"{summary.status}: {summary.reason}", crawl.requests)
 
 
 @contextmanager

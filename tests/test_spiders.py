@@ -17,7 +17,7 @@ from scraper.spiders.solutions import SolutionsSpider, expected_pages
 from tests.alt_site import RENDERINGS, AltSite
 from tests.alt_site import dataset as alt_dataset
 from tests.spider_harness import SITE_URL, Downloader, crawl_site
-from tests.sync_support import CANDIDATE_FIELDS, SOLUTION_FIELDS, by_key
+from tests.sync_support import CANDIDATE_FIELDS, SOLUTION_FIELDS, by_key, crawl_of_rendering
 
 LISTING = "/segur-du-numerique-en-sante/solutions-referencees-segur"
 
@@ -181,7 +181,7 @@ ALT_FACETS = {
 @pytest.fixture(scope="module", params=sorted(ALT_FACETS))
 def alt_crawled(request):
     site = AltSite(RENDERINGS[request.param], alt_dataset(1))
-    return request.param, site, crawl_site(site)
+    return request.param, site, crawl_of_rendering(request.param, 1)
 
 
 def test_an_alternative_rendering_is_read_exactly(alt_crawled):
@@ -221,7 +221,7 @@ def test_english_copies_and_other_sites_are_never_asked_for():
     site = AltSite(RENDERINGS["multilingual"], alt_dataset(1))
     entry_page = site.respond(LISTING).body
     assert 'href="/en/' in entry_page and "https://industriels.esante.gouv.fr" in entry_page
-    crawl = crawl_site(site)
+    crawl = crawl_of_rendering("multilingual", 1)
     assert crawl.result.status == "complete", crawl.result.reason
     assert not [target for target in crawl.requests if target.startswith("/en")]
     assert crawl.refused == []  # the spiders never even yield them

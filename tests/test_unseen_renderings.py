@@ -41,8 +41,10 @@ from tests.sync_support import (
     by_key,
     copy_catalogue,
     differences,
+    sync,
     sync_in_process,
     sync_params,
+    sync_rendering,
     synced_by,
 )
 
@@ -64,11 +66,12 @@ def two_states(request, tmp_path_factory) -> tuple[str, TwoStates]:
     """Sync state 1, then state 2, of one rendering into one fresh catalogue."""
     name, end_to_end = request.param
     db = tmp_path_factory.mktemp(name) / "segur.db"
-    server = AltServer(RENDERINGS[name], state=1)
-    with synced_by(server, end_to_end) as run_sync:
-        first = run_sync(server, db)
+    if not end_to_end:
+        return name, TwoStates(sync_rendering(name, 1, db), sync_rendering(name, 2, db))
+    with AltServer(RENDERINGS[name], state=1) as server:
+        first = sync(server, db)
         server.set_state(2)
-        second = run_sync(server, db)
+        second = sync(server, db)
     return name, TwoStates(first, second)
 
 
@@ -142,7 +145,7 @@ def test_thousands_in_the_result_line(tmp_path):
 def good_catalogue(tmp_path_factory) -> Path:
     """A catalogue holding one complete sync of state 1 ("bootstrap" rendering)."""
     db = tmp_path_factory.mktemp("good") / "segur.db"
-    assert_complete(sync_in_process(AltServer(Bootstrap(), state=1), db))
+    assert_complete(sync_rendering(Bootstrap.name, 1, db))
     return db
 
 

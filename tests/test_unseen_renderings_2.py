@@ -50,6 +50,7 @@ from tests.sync_support import (
     sync,
     sync_in_process,
     sync_params,
+    sync_rendering,
     synced_by,
 )
 
@@ -76,16 +77,16 @@ def assert_nothing_removed(result: Sync, rendering) -> None:
 
 @pytest.fixture(scope="module")
 def synced_state_1(tmp_path_factory):
-    """The catalogue of one complete sync of state 1 of a rendering, made once per rendering
-    for the module: copy it (`copy_catalogue`) before syncing into it."""
-    catalogues: dict[type, Path] = {}
+    """The catalogue of one complete sync of state 1 of a rendering (by its name), made once
+    per rendering for the module: copy it (`copy_catalogue`) before syncing into it."""
+    catalogues: dict[str, Path] = {}
 
-    def catalogue_of(rendering_class) -> Path:
-        if rendering_class not in catalogues:
-            db = tmp_path_factory.mktemp(rendering_class.name) / "segur.db"
-            assert_complete(sync_in_process(AltServer(rendering_class(), state=1), db))
-            catalogues[rendering_class] = db
-        return catalogues[rendering_class]
+    def catalogue_of(name: str) -> Path:
+        if name not in catalogues:
+            db = tmp_path_factory.mktemp(name) / "segur.db"
+            assert_complete(sync_rendering(name, 1, db))
+            catalogues[name] = db
+        return catalogues[name]
 
     return catalogue_of
 
@@ -93,7 +94,7 @@ def synced_state_1(tmp_path_factory):
 @pytest.fixture
 def headlink_catalogue(synced_state_1, tmp_path) -> Path:
     """A catalogue holding one complete sync of state 1 of "headlink"."""
-    return copy_catalogue(synced_state_1(HeadLink), tmp_path / "segur.db")
+    return copy_catalogue(synced_state_1(HeadLink.name), tmp_path / "segur.db")
 
 
 @pytest.mark.slow
@@ -143,7 +144,7 @@ class DashVersion(RowTables):
 
 
 def test_a_row_without_version_is_reported_not_stored(synced_state_1, tmp_path):
-    db = copy_catalogue(synced_state_1(RowTables), tmp_path / "segur.db")
+    db = copy_catalogue(synced_state_1(RowTables.name), tmp_path / "segur.db")
     result = sync_in_process(AltServer(DashVersion(), state=2), db)
     assert_nothing_removed(result, RowTables())
     stored_versions = {row["version"] for row in result.referenced.values()}
@@ -157,7 +158,7 @@ def test_edge_of_the_contract_is_read_exactly_or_refused_safely(case, synced_sta
     name, end_to_end = case
     variant = OUTSIDE[name]
     parent = type(variant).__mro__[1]()
-    db = copy_catalogue(synced_state_1(type(parent)), tmp_path / "segur.db")
+    db = copy_catalogue(synced_state_1(parent.name), tmp_path / "segur.db")
     server = AltServer(variant, state=2)
     with synced_by(server, end_to_end) as run_sync:
         result = run_sync(server, db)
@@ -265,7 +266,7 @@ class ShiftedRow(RowTables):
 
 
 def test_a_row_on_no_page_is_not_complete_and_not_removed(synced_state_1, tmp_path):
-    db = copy_catalogue(synced_state_1(RowTables), tmp_path / "segur.db")
+    db = copy_catalogue(synced_state_1(RowTables.name), tmp_path / "segur.db")
     shifted = ShiftedRow()
     result = sync_in_process(AltServer(shifted, state=2), db)
     hidden = shifted.published[2 * shifted.page_size - 1]
