@@ -1,9 +1,15 @@
 # One command runs every check (`make test`), and CI runs that same command.
+# `make test-fast` is the quick loop while coding: no server, no subprocess, no browser.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# pytest-xdist: one worker per core; worksteal evens out the long end-to-end tests.
+# (pytest exits 5 when no test was collected: that fails the target too.)
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+FAST := not slow and not process and not browser
 
-.PHONY: install test lint demo bench clean
+.PHONY: install test test-fast lint demo bench clean
 
 $(BIN)/segur: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +25,10 @@ lint: install
 	$(BIN)/mypy
 
 test: install lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+test-fast: install
+	$(PYTEST) -m "$(FAST)"
 
 demo: install
 	$(BIN)/segur demo

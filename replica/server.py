@@ -5,6 +5,9 @@
     with ReplicaServer(state=1, rendering="cards", faults=[Fault("503", "page=1")]) as server:
         ...  # crawl server.url; server.requests lists every request target received
 
+`server.respond(target)` gives the page the server would answer, faults included, without a
+socket (started or not): the in-process crawls of the tests read the replica that way.
+
 Faults (`Fault(kind, match="", times=1)`) make the site misbehave as docs/ans-site.md section 4.3
 describes. A fault applies to requests whose target contains `match` (raw or percent-decoded;
 "" matches every page) -- never to /robots.txt unless `match` contains "robots" -- and to
@@ -77,6 +80,45 @@ class Fault:
         return not self.match or self.match in target or self.match in unquote(target)
 
 
+# Faults of the connection itself: only a socket can show them.
+CONNECTION_FAULTS = ("drop", "slow")
+RETRY_AFTER = (("Retry-After", "1"),)
+FAULT_PAGES = {
+    "503": (
+        503,
+        "Service indisponible",
+        "Le site est temporairement indisponible. Merci de réessayer dans un instant.",
+    ),
+    "429": (429, "Trop de requêtes", "Vous avez envoyé trop de requêtes."),
+    "500": (
+        500,
+        "Erreur inattendue",
+        "Le site Web a rencontré une erreur inattendue. Veuillez réessayer plus tard.",
+    ),
+    "403": (403, "Accès refusé", "Vous n'avez pas accès à cette page."),
+    "404": (404, "Page introuvable", "La page demandée n'existe pas."),
+}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the replica answers to one request: a page and its extra headers, and the
+    fault of the connection ("slow", "drop") the socket must then show, if any."""
+
+    page: Page
+    headers: tuple[tuple[str, str], ...] = ()
+    connection_fault: Fault | None = None
+
+
+def fault_reply(fault: Fault) -> Reply:
+    """The answer of a fault that is a page ("503", "429", "500", "403", "404", "maintenance")."""
+    if fault.kind == "maintenance":
+        return Reply(Page(200, maintenance_page()))
+    status, title, text = FAULT_PAGES[fault.kind]
+    headers = RETRY_AFTER if fault.kind in ("503", "429") else ()
+    return Reply(Page(status, error_page(status, title, text)), headers)
+
+
 @lru_cache(maxsize=8)
 def _dataset(state: int, scale: int | None) -> Dataset:
     """Datasets are shared by servers (they are never modified once built)."""
@@ -102,49 +144,18 @@ class _Handler(LoopbackHandler):
 
     def answer(self, send_body: bool) -> None:
         replica = self.server.owner
-        fault = replica._take_fault(self.path)
+        reply = replica.reply(self.path)
+        fault = reply.connection_fault
         try:
-            if fault is None:
-                self.send_page(replica._site.respond(self.path), send_body)
-            else:
-                self.send_fault(fault, send_body)
+            if fault is not None and fault.kind == "drop":
+                self.drop(reply.page)
+                return
+            if fault is not None and fault.kind == "slow" and replica._stopping.wait(fault.delay):
+                self.close_connection = True  # the server stops: the slow answer gives up
+                return
+            self.send_page(reply.page, send_body, reply.headers)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-
-    def send_fault(self, fault: Fault, send_body: bool) -> None:
-        replica = self.server.owner
-        if fault.kind == "503":
-            body = error_page(
-                503,
-                "Service indisponible",
-                "Le site est temporairement indisponible. Merci de réessayer dans un instant.",
-            )
-            self.send_page(Page(503, body), send_body, [("Retry-After", "1")])
-        elif fault.kind == "429":
-            body = error_page(429, "Trop de requêtes", "Vous avez envoyé trop de requêtes.")
-            self.send_page(Page(429, body), send_body, [("Retry-After", "1")])
-        elif fault.kind == "500":
-            body = error_page(
-                500,
-                "Erreur inattendue",
-                "Le site Web a rencontré une erreur inattendue. Veuillez réessayer plus tard.",
-            )
-            self.send_page(Page(500, body), send_body)
-        elif fault.kind == "403":
-            body = error_page(403, "Accès refusé", "Vous n'avez pas accès à cette page.")
-            self.send_page(Page(403, body), send_body)
-        elif fault.kind == "404":
-            body = error_page(404, "Page introuvable", "La page demandée n'existe pas.")
-            self.send_page(Page(404, body), send_body)
-        elif fault.kind == "maintenance":
-            self.send_page(Page(200, maintenance_page()), send_body)
-        elif fault.kind == "slow":
-            if replica._stopping.wait(fault.delay):
-                self.close_connection = True
-                return
-            self.send_page(replica._site.respond(self.path), send_body)
-        else:  # drop
-            self.drop(replica._site.respond(self.path))
 
     def send_page(self, page: Page, send_body: bool, extra: Iterable[tuple[str, str]] = ()) -> None:
         body = page.body.encode("utf-8")
@@ -258,6 +269,25 @@ class ReplicaServer(LoopbackServer):
         with self._lock:
             self.faults = faults
             self._remaining = [fault.times for fault in faults]
+
+    def reply(self, target: str) -> Reply:
+        """The answer to `target`, before any socket: the request is logged and the first
+        matching fault with budget left is spent, as for a request the server receives."""
+        fault = self._take_fault(target)
+        if fault is None or fault.kind in CONNECTION_FAULTS:
+            return Reply(self._site.respond(target), connection_fault=fault)
+        return fault_reply(fault)
+
+    def respond(self, target: str) -> Page:
+        """The page answered to `target`, with the faults, without serving it: the server
+        (started or not) then reads like a `Site` (tests/spider_harness.py crawls it
+        in-process). A fault of the connection needs the started server."""
+        reply = self.reply(target)
+        if reply.connection_fault is not None:
+            raise ValueError(
+                f"a {reply.connection_fault.kind!r} fault needs a socket: crawl the started server"
+            )
+        return reply.page
 
     def _take_fault(self, target: str) -> Fault | None:
         """Log the request, then spend one use of the first matching fault with budget left."""

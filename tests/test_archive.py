@@ -413,6 +413,7 @@ def get_following_redirects(host: str, port: int, path: str, hops: int = 3):
     raise AssertionError(f"redirect loop from {path}")
 
 
+@pytest.mark.process
 def test_serve_never_exposes_the_archives(tmp_path):
     db_path = build_catalogue(tmp_path / "segur.db", states=(1,))
     secret = b"WARC/1.1 secret archive content"

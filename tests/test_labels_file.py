@@ -63,6 +63,7 @@ def test_a_bad_labels_file_is_a_clear_error(tmp_path, text, message):
         read_labels_file(write(tmp_path, text))
 
 
+@pytest.mark.process
 def test_sync_refuses_a_bad_labels_file_with_exit_2(tmp_path, segur):
     bad = write(tmp_path, '[labels]\nsociete = ["Société"]\n')
     result = segur("sync", "--db", str(tmp_path / "x.db"), "--labels", str(bad))
@@ -112,6 +113,7 @@ def renamed_page(tmp_path, replica):
     return path, url
 
 
+@pytest.mark.process
 def test_inspect_names_the_labels_it_cannot_map_and_the_lines_to_add(renamed_page, segur):
     path, url = renamed_page
     result = segur("inspect", str(path), "--url", url)
@@ -122,6 +124,7 @@ def test_inspect_names_the_labels_it_cannot_map_and_the_lines_to_add(renamed_pag
     assert '# FIELD = ["Société"]' in result.stdout and "[labels]" in result.stdout
 
 
+@pytest.mark.process
 def test_inspect_with_a_labels_file_reads_the_page(renamed_page, segur, tmp_path):
     path, url = renamed_page
     labels_file = write(tmp_path, LABELS_FILE)
@@ -133,6 +136,7 @@ def test_inspect_with_a_labels_file_reads_the_page(renamed_page, segur, tmp_path
     assert "next page: " in result.stdout
 
 
+@pytest.mark.process
 def test_inspect_a_live_page_with_one_request(replica, segur):
     site = replica(rendering="cards")
     result = segur("inspect", site.url + "/actualites")
@@ -149,6 +153,7 @@ def test_inspect_a_live_page_with_one_request(replica, segur):
     assert "source_url <- (page): " in result.stdout  # what the page, not a label, gave
 
 
+@pytest.mark.process
 def test_inspect_something_that_is_not_a_page_is_a_one_line_error(segur, tmp_path):
     result = segur("inspect", str(tmp_path / "missing.html"))
     assert result.returncode == 1

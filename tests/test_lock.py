@@ -56,6 +56,7 @@ def test_lock_is_released_on_exit_and_on_exception(db_path):
     assert lock_file_for(db_path).read_text() == ""
 
 
+@pytest.mark.process
 def test_second_acquisition_in_another_process_is_refused(db_path, holder):
     with pytest.raises(LockHeld) as refused, sync_lock(db_path):
         pytest.fail("two syncs held the lock at once")
@@ -73,6 +74,7 @@ def test_second_acquisition_in_the_same_process_is_refused(db_path):
     assert refused.value.pid == os.getpid()
 
 
+@pytest.mark.process
 def test_refusal_leaves_the_holders_lock_and_details_intact(db_path, holder):
     before = lock_file_for(db_path).read_text()
     with pytest.raises(LockHeld), sync_lock(db_path):
@@ -82,6 +84,7 @@ def test_refusal_leaves_the_holders_lock_and_details_intact(db_path, holder):
         pass
 
 
+@pytest.mark.process
 def test_lock_of_a_killed_process_is_free_at_once(db_path, holder):
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=10)
@@ -89,6 +92,7 @@ def test_lock_of_a_killed_process_is_free_at_once(db_path, holder):
         assert mine.pid == os.getpid()
 
 
+@pytest.mark.process
 def test_stale_lock_file_with_a_dead_pid_does_not_block(db_path):
     stale = {"pid": dead_pid(), "started_at": "2026-01-01T03:30:00+00:00"}
     lock_file = lock_file_for(db_path)
@@ -98,6 +102,7 @@ def test_stale_lock_file_with_a_dead_pid_does_not_block(db_path):
         assert json.loads(lock_file.read_text())["pid"] == mine.pid == os.getpid()
 
 
+@pytest.mark.process
 def test_unreadable_holder_details_still_refuse_with_a_clear_message(db_path, holder):
     lock_file_for(db_path).write_text("not json")
     with pytest.raises(LockHeld) as refused, sync_lock(db_path):
@@ -111,6 +116,7 @@ def test_locks_of_two_catalogues_are_independent(tmp_path):
         pass
 
 
+@pytest.mark.process
 def test_segur_sync_refuses_to_start_while_another_holds_the_lock(db_path, segur):
     with sync_lock(db_path) as holder:
         refused = segur("sync", "--db", str(db_path), "--base-url", "http://127.0.0.1:9")
@@ -135,6 +141,7 @@ def test_lock_if_free_holds_the_lock_while_no_sync_does(db_path):
         pass
 
 
+@pytest.mark.process
 def test_lock_if_free_says_no_while_a_sync_holds_it(db_path, holder):
     from catalogue.lock import lock_if_free
 

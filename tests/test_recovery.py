@@ -51,6 +51,7 @@ def test_recovery_fails_abandoned_runs_only(catalogue):
     assert recover_interrupted_runs(catalogue) == []
 
 
+@pytest.mark.process
 def test_recovery_leaves_a_sync_under_way_alone(catalogue, sync_under_way):
     run_id = leave_a_run_running(catalogue)
     assert recover_interrupted_runs(catalogue) == []
@@ -75,6 +76,7 @@ def test_serve_records_an_abandoned_run_and_never_shows_it_in_progress(catalogue
         close_datasette(datasette)
 
 
+@pytest.mark.process
 def test_serve_shows_a_sync_under_way_then_notices_when_it_dies(catalogue, sync_under_way):
     run_id = leave_a_run_running(catalogue)
     datasette = build_datasette(catalogue, poll_seconds=None)
@@ -92,6 +94,7 @@ def test_serve_shows_a_sync_under_way_then_notices_when_it_dies(catalogue, sync_
         close_datasette(datasette)
 
 
+@pytest.mark.process
 def test_a_sync_stops_when_its_supervisor_is_gone(tmp_path):
     """`segur sync` started by a process that then dies notices it and stops."""
     import socket

@@ -87,6 +87,7 @@ def test_the_recording_is_indexed_by_path_and_query(archive):
     assert request_target(SITE) == "/"
 
 
+@pytest.mark.process
 def test_answers_are_replayed_in_their_order_then_the_last_again(archive):
     with ReplayServer(load_recording(archive)) as server:
         first = get(server, "/liste")
@@ -97,6 +98,7 @@ def test_answers_are_replayed_in_their_order_then_the_last_again(archive):
     assert second[2] == third[2]
 
 
+@pytest.mark.process
 def test_links_to_the_recorded_site_point_to_the_replay(archive):
     with ReplayServer(load_recording(archive)) as server:
         own = f"{server.host}:{server.port}"
@@ -131,6 +133,7 @@ def test_only_links_to_the_recorded_site_are_rewritten_once():
     )
 
 
+@pytest.mark.process
 def test_a_request_recorded_without_answer_gets_none(archive):
     with ReplayServer(load_recording(archive)) as server:
         with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
@@ -138,6 +141,7 @@ def test_a_request_recorded_without_answer_gets_none(archive):
         assert get(server, "/liste")[0] == 503  # the server goes on
 
 
+@pytest.mark.process
 def test_an_unrecorded_url_is_a_404_and_head_has_no_body(archive):
     with ReplayServer(load_recording(archive)) as server:
         assert get(server, "/jamais-lue")[0] == 404
@@ -168,6 +172,7 @@ def test_an_archive_cut_short_is_refused(archive):
         load_recording(archive)
 
 
+@pytest.mark.process
 def test_replay_cli_bad_and_missing_files(segur, tmp_path):
     bad = tmp_path / "notes.warc.gz"
     bad.write_text("hello")
@@ -179,6 +184,7 @@ def test_replay_cli_bad_and_missing_files(segur, tmp_path):
     assert missing.returncode == 2
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_replay_prints_its_url_and_stops_cleanly(archive, signum):
     server = ServeProcess(["replay", str(archive), "--port", "0", "-q"])

@@ -29,7 +29,7 @@ from replica.dataset import (
     build_dataset,
 )
 from replica.render import LISTING_PATH, RENDERINGS
-from replica.server import Fault, ReplicaServer
+from replica.server import Fault, ReplicaServer, fault_reply
 from scraper.items import REFERENCE_NUMBER
 from scraper.vocabulary import BY_NAME, couloir_of, resolve_couloir, resolve_dispositif
 
@@ -380,6 +380,7 @@ def test_bad_dataset_arguments_are_refused():
 # ---------------------------------------------------------------- renderings
 
 
+@pytest.mark.process
 def test_listing_pages_cover_every_solution_exactly_once(served):
     rendering, server = served
     rows, docs, count = crawl_pages(server.url + LISTING_PATH, rendering)
@@ -391,6 +392,7 @@ def test_listing_pages_cover_every_solution_exactly_once(served):
     assert all(announced(doc) == count for doc in docs)
 
 
+@pytest.mark.process
 def test_facet_pages_partition_the_rows_and_keep_the_facet(served):
     rendering, server = served
     listing = page(server.url + LISTING_PATH)
@@ -412,6 +414,7 @@ def test_facet_pages_partition_the_rows_and_keep_the_facet(served):
     assert seen == truth_rows(STATE_1.solutions)
 
 
+@pytest.mark.process
 def test_table_rendering_prints_every_field_in_long_form(table_server):
     doc = page(table_server.url + LISTING_PATH)
     headers = [text(th) for th in doc.xpath("//table/thead//th")]
@@ -436,6 +439,7 @@ def test_table_rendering_prints_every_field_in_long_form(table_server):
     assert {"Page suivante Suivant ›", "Dernière page Dernier »"} <= labels
 
 
+@pytest.mark.process
 def test_table_couloir_facets_match_the_couloirs(table_server):
     doc = page(table_server.url + LISTING_PATH)
     links = facet_links(doc, "couloir")
@@ -445,6 +449,7 @@ def test_table_couloir_facets_match_the_couloirs(table_server):
     assert announced(page(urljoin(doc.base_url, href))) == count
 
 
+@pytest.mark.process
 def test_table_accepts_the_unencoded_facet_form(table_server):
     encoded = page(f"{table_server.url}{LISTING_PATH}?f%5B0%5D=dsr_solutions%3ALGO")
     raw = page(f"{table_server.url}{LISTING_PATH}?f[0]=dsr_solutions:LGO")
@@ -452,6 +457,7 @@ def test_table_accepts_the_unencoded_facet_form(table_server):
     assert rows_of(encoded, "table") == rows_of(raw, "table")
 
 
+@pytest.mark.process
 def test_cards_and_lines_omit_couloir_and_dispositif():
     for rendering, forbidden in (("cards", ("Couloir", "Dispositif")), ("lines", ("Couloir",))):
         with ReplicaServer(rendering=rendering) as server:
@@ -467,6 +473,7 @@ def test_cards_and_lines_omit_couloir_and_dispositif():
                 }
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "rendering, shown",
     [("table", "01/06/2023"), ("cards", "1er juin 2023"), ("lines", "2023-06-01")],
@@ -480,6 +487,7 @@ def test_each_rendering_prints_dates_its_own_way(rendering, shown):
     assert shown in doc.text_content()
 
 
+@pytest.mark.process
 def test_large_counts_are_grouped_with_spaces():
     total = 1234 + STATE_1.fixed_count
     thousands, rest = divmod(total, 1000)
@@ -494,6 +502,7 @@ def test_large_counts_are_grouped_with_spaces():
             assert status == 200 and phrase in lxml.html.fromstring(body).text_content()
 
 
+@pytest.mark.process
 def test_page_size_option_and_page_past_the_end():
     with ReplicaServer(rendering="lines", page_size=100) as server:
         doc = page(server.url + LISTING_PATH)
@@ -503,6 +512,7 @@ def test_page_size_option_and_page_past_the_end():
         assert announced(past) == len(STATE_1.solutions)
 
 
+@pytest.mark.process
 def test_news_listing_and_candidate_articles(served):
     rendering, server = served
     url, titles = server.url + "/actualites", []
@@ -533,6 +543,7 @@ def test_news_listing_and_candidate_articles(served):
     assert cells[3] == "LGC SF" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells[5])
 
 
+@pytest.mark.process
 def test_robots_txt_and_extra_disallow():
     with ReplicaServer(robots_disallow=("/actualites/",)) as server:
         status, headers, body = fetch(server.url + "/robots.txt")
@@ -543,6 +554,7 @@ def test_robots_txt_and_extra_disallow():
         assert f"Disallow: {path}" in lines
 
 
+@pytest.mark.process
 def test_english_copies_and_off_site_links_exist(table_server):
     doc = page(table_server.url + LISTING_PATH)
     hrefs = [a.get("href") for a in doc.iter("a") if a.get("href")]
@@ -556,6 +568,7 @@ def test_english_copies_and_off_site_links_exist(table_server):
     assert page(table_server.url + "/en").get("lang") == "en"
 
 
+@pytest.mark.process
 def test_unknown_pages_are_404(table_server):
     for path, phrase in (
         ("/nothing", "Page introuvable"),
@@ -566,6 +579,7 @@ def test_unknown_pages_are_404(table_server):
         assert status == 404 and phrase in body
 
 
+@pytest.mark.process
 def test_script_in_a_name_is_escaped(served):
     rendering, server = served
     status, _, body = fetch(f"{server.url}{LISTING_PATH}?field_logiciel_nom_value=planning")
@@ -574,6 +588,7 @@ def test_script_in_a_name_is_escaped(served):
     assert SCRIPT_NAME in lxml.html.fromstring(body).text_content()
 
 
+@pytest.mark.process
 def test_set_state_switches_the_data():
     with ReplicaServer(rendering="cards") as server:
         assert announced(page(server.url + LISTING_PATH)) == len(STATE_1.solutions)
@@ -590,6 +605,7 @@ def test_set_state_switches_the_data():
 # ---------------------------------------------------------------- faults
 
 
+@pytest.mark.process
 def test_503_carries_retry_after_and_respects_times():
     fault = Fault("503", match="page=1", times=2)
     with ReplicaServer(faults=[fault]) as server:
@@ -601,6 +617,7 @@ def test_503_carries_retry_after_and_respects_times():
         assert server.requests == [LISTING_PATH + "?page=1"] * 3 + [LISTING_PATH]
 
 
+@pytest.mark.process
 def test_429_and_permanent_500_and_robots_spared():
     faults = [Fault("429", match="actualites"), Fault("500", times=None)]
     with ReplicaServer(faults=faults) as server:
@@ -612,6 +629,7 @@ def test_429_and_permanent_500_and_robots_spared():
         assert fetch(server.url + "/robots.txt")[0] == 503
 
 
+@pytest.mark.process
 def test_drop_closes_the_connection_mid_response():
     with ReplicaServer(faults=[Fault("drop")]) as server:
         with pytest.raises((http.client.IncompleteRead, ConnectionError, urllib.error.URLError)):
@@ -620,6 +638,7 @@ def test_drop_closes_the_connection_mid_response():
         assert server.requests == [LISTING_PATH, LISTING_PATH]
 
 
+@pytest.mark.process
 def test_maintenance_page_has_no_result_line():
     with ReplicaServer(faults=[Fault("maintenance", times=None)]) as server:
         status, _, body = fetch(server.url + LISTING_PATH)
@@ -628,6 +647,7 @@ def test_maintenance_page_has_no_result_line():
     assert announced(doc) is None and "résultat" not in body
 
 
+@pytest.mark.process
 def test_slow_answers_exceed_a_short_timeout_and_stop_quickly():
     server = ReplicaServer(faults=[Fault("slow", delay=3.0)]).start()
     try:
@@ -637,6 +657,21 @@ def test_slow_answers_exceed_a_short_timeout_and_stop_quickly():
         started = time.monotonic()
         server.stop()
     assert time.monotonic() - started < 2
+
+
+def test_a_server_answers_without_a_socket_with_its_faults_and_its_log():
+    """What in-process crawls read (tests/spider_harness.py): the same pages, faults spent
+    and requests logged as if they had come over the network."""
+    page_1 = LISTING_PATH + "?page=1"
+    server = ReplicaServer(faults=[Fault("503", page_1), Fault("drop", "actualites", None)])
+    assert [server.respond(page_1).status for _ in range(2)] == [503, 200]
+    assert server.reply(page_1).headers == ()
+    assert fault_reply(Fault("503")).headers == (("Retry-After", "1"),)
+    dropped = server.reply("/actualites")
+    assert dropped.connection_fault.kind == "drop" and dropped.page.status == 200
+    with pytest.raises(ValueError, match="socket"):
+        server.respond("/actualites")
+    assert server.requests == [page_1] * 3 + ["/actualites"] * 2
 
 
 def test_fault_parse():
@@ -660,6 +695,7 @@ def test_fault_match_works_on_decoded_targets():
 # ---------------------------------------------------------------- command line
 
 
+@pytest.mark.process
 def test_module_help():
     result = subprocess.run(
         [sys.executable, "-m", "replica", "--help"],
@@ -670,6 +706,7 @@ def test_module_help():
     assert result.returncode == 0 and "--fault" in result.stdout and "Example" in result.stdout
 
 
+@pytest.mark.process
 def test_module_serves_and_rejects_bad_faults():
     bad = subprocess.run(
         [sys.executable, "-m", "replica", "--fault", "boom"],

@@ -3,7 +3,8 @@ after another records no addition, removal or change (docs/ans-site.md, section 
 
 Renderings that publish the same list (by their own truth) are chained into one
 catalogue, and the replica is synced alternately as it is and restyled tersely (no DUI
-domain, no referencing number, no pilots).
+domain, no referencing number, no pilots). Each site is crawled in-process by the real
+spiders (tests/spider_harness.py) under a base URL of its own, as distinct sites would be.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
+from dataclasses import replace
 
 import pytest
 
-from tests.alt_site import RENDERINGS, AltServer, truth_solutions
-from tests.conftest import run_segur
-from tests.rewriting_proxy import RewritingProxy
-
-pytestmark = pytest.mark.slow
+from replica.dataset import build_dataset
+from replica.site import Page, Site
+from tests.alt_site import RENDERINGS, truth_solutions
+from tests.spider_harness import PageSite, sync_site
+from tests.sync_support import sync_rendering
 
 PER_GROUP = 5
 COUNTS = (
@@ -46,12 +48,9 @@ def last_run(db) -> dict:
 def test_one_rendering_after_another_records_no_change(tmp_path, names):
     db = tmp_path / "segur.db"
     for number, name in enumerate(names):
-        with AltServer(RENDERINGS[name], state=1) as server:
-            process = run_segur(
-                "sync", "--base-url", server.url, "--db", str(db), "--delay", "0", "-q"
-            )
+        synced = sync_rendering(name, 1, db)  # under a base URL of its own
         run = last_run(db)
-        assert (process.returncode, run["status"]) == (0, "complete"), (name, process.stderr)
+        assert run["status"] == "complete", (name, synced.run_reason)
         if number:
             changes = {count: run[count] for count in COUNTS if run[count]}
             assert changes == {}, f"{names[number - 1]} then {name}: {changes}"
@@ -70,26 +69,37 @@ def terse(html: str) -> str:
     return PILOTS_CELL.sub(r"\1\2", html)
 
 
-def sync_through(site: str, db) -> dict:
-    process = run_segur("sync", "--base-url", site, "--db", str(db), "--delay", "0", "-q")
+class Restyled:
+    """`site` with every page passed through `rewrite`: the same list, another style."""
+
+    def __init__(self, site: PageSite, rewrite) -> None:
+        self.site = site
+        self.rewrite = rewrite
+
+    def respond(self, target: str) -> Page:
+        page = self.site.respond(target)
+        return replace(page, body=self.rewrite(page.body))
+
+
+def sync_through(site: tuple[str, PageSite], db) -> dict:
+    base_url, pages = site
+    summary, _ = sync_site(db, pages, base_url=base_url)
     run = last_run(db)
-    assert (process.returncode, run["status"]) == (0, "complete"), process.stderr
+    assert run["status"] == "complete", summary.reason
     return {count: run[count] for count in COUNTS if run[count]}
 
 
 @pytest.mark.parametrize("order", ["detailed-then-terse", "terse-then-detailed"])
-def test_a_rendering_omitting_domains_numbers_and_pilots_records_no_change(
-    tmp_path, replica, order
-):
-    upstream = replica(rendering="table").url
-    with RewritingProxy(upstream, terse) as proxy:
-        sites = [upstream, proxy.url] if order == "detailed-then-terse" else [proxy.url, upstream]
-        db = tmp_path / "segur.db"
-        first = sync_through(sites[0], db)
-        assert first["added"] == 266
-        assert sync_through(sites[1], db) == {}
-        again = sync_through(sites[0], db)
-        assert again == {}
+def test_a_rendering_omitting_domains_numbers_and_pilots_records_no_change(tmp_path, order):
+    detailed = ("http://replica.invalid", Site(build_dataset(1), "table"))
+    restyled = ("http://restyled.invalid", Restyled(detailed[1], terse))
+    sites = [detailed, restyled] if order == "detailed-then-terse" else [restyled, detailed]
+    db = tmp_path / "segur.db"
+    first = sync_through(sites[0], db)
+    assert first["added"] == 266
+    assert sync_through(sites[1], db) == {}
+    again = sync_through(sites[0], db)
+    assert again == {}
     with sqlite3.connect(db) as connection:
         dui = connection.execute(
             "SELECT count(*) FROM solutions WHERE dispositif LIKE 'DUI MS%'"

@@ -370,6 +370,7 @@ def make_runner(db_path, program, **options) -> SyncRunner:
     return SyncRunner(settings)
 
 
+@pytest.mark.process
 def test_sync_with_newly_referenced_solutions_writes_the_report(
     db_path, fake_segur, monkeypatch, caplog
 ):
@@ -386,6 +387,7 @@ def test_sync_with_newly_referenced_solutions_writes_the_report(
     assert f"report of run 2 (3 newly referenced): {outcome.report}" in caplog.text
 
 
+@pytest.mark.process
 def test_sync_without_new_solutions_writes_no_report(db_path, fake_segur, monkeypatch):
     monkeypatch.setenv("FAKE_SYNC", "added:0")
     outcome = make_runner(db_path, fake_segur).run_once()
@@ -394,6 +396,7 @@ def test_sync_without_new_solutions_writes_no_report(db_path, fake_segur, monkey
     assert not (db_path.parent / "reports").exists()
 
 
+@pytest.mark.process
 def test_failed_sync_is_logged_with_its_status_and_reason(db_path, fake_segur, monkeypatch, caplog):
     caplog.set_level(logging.INFO, logger="schedules")
     monkeypatch.setenv("FAKE_SYNC", "fail")
@@ -406,6 +409,7 @@ def test_failed_sync_is_logged_with_its_status_and_reason(db_path, fake_segur, m
     assert errors[0].endswith("Site injoignable")
 
 
+@pytest.mark.process
 def test_sync_refused_by_the_lock_is_logged_as_skipped(db_path, fake_segur, monkeypatch, caplog):
     caplog.set_level(logging.INFO, logger="schedules")
     monkeypatch.setenv("FAKE_SYNC", "lock")
@@ -414,6 +418,7 @@ def test_sync_refused_by_the_lock_is_logged_as_skipped(db_path, fake_segur, monk
     assert "sync skipped: another sync holds the lock" in caplog.text
 
 
+@pytest.mark.process
 def test_unreadable_catalogue_is_logged_and_the_sync_still_runs(
     db_path, fake_segur, monkeypatch, caplog
 ):
@@ -426,6 +431,7 @@ def test_unreadable_catalogue_is_logged_and_the_sync_still_runs(
     assert f"cannot read the latest run id from {db_path}" in caplog.text
 
 
+@pytest.mark.process
 def test_report_failure_is_logged_and_the_job_goes_on(db_path, fake_segur, monkeypatch, caplog):
     caplog.set_level(logging.INFO, logger="schedules")
     monkeypatch.setenv("FAKE_SYNC", "added:1")
@@ -436,6 +442,7 @@ def test_report_failure_is_logged_and_the_job_goes_on(db_path, fake_segur, monke
     assert not (db_path.parent / "reports" / "1.md").exists()
 
 
+@pytest.mark.process
 def test_time_limit_stops_the_sync_with_sigterm(db_path, fake_segur, monkeypatch, caplog):
     caplog.set_level(logging.INFO, logger="schedules")
     monkeypatch.setenv("FAKE_SYNC", "hang")
@@ -448,6 +455,7 @@ def test_time_limit_stops_the_sync_with_sigterm(db_path, fake_segur, monkeypatch
     assert "sync stopped at its time limit (killed by SIGTERM): no run recorded" in caplog.text
 
 
+@pytest.mark.process
 def test_time_limit_kills_a_sync_that_ignores_sigterm(db_path, fake_segur, monkeypatch, caplog):
     caplog.set_level(logging.INFO, logger="schedules")
     monkeypatch.setenv("FAKE_SYNC", "stubborn")
@@ -458,6 +466,7 @@ def test_time_limit_kills_a_sync_that_ignores_sigterm(db_path, fake_segur, monke
     assert "sync still running 0.5 s after SIGTERM: killing it" in caplog.text
 
 
+@pytest.mark.process
 def test_stop_ends_the_running_sync_and_its_children_and_starts_no_other(
     db_path, fake_segur, monkeypatch, tmp_path
 ):
@@ -478,6 +487,7 @@ def test_stop_ends_the_running_sync_and_its_children_and_starts_no_other(
     assert runner.run_once() is None
 
 
+@pytest.mark.process
 def test_stop_process_returns_the_status_of_a_finished_child():
     child = subprocess.Popen([sys.executable, "-c", "raise SystemExit(4)"])
     child.wait(timeout=10)
@@ -524,6 +534,7 @@ def cron_in(seconds: float) -> CronTrigger:
     )
 
 
+@pytest.mark.process
 def test_schedule_fires_once_at_its_time(db_path, fake_segur, monkeypatch):
     monkeypatch.setenv("FAKE_SYNC", "added:2")
     runner = make_runner(db_path, fake_segur)
@@ -549,6 +560,7 @@ def test_schedule_fires_once_at_its_time(db_path, fake_segur, monkeypatch):
     assert latest_run_after(db_path, 1) is None
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("late", "runs"),
     [(timedelta(hours=2, minutes=55), True), (timedelta(hours=3, minutes=5), False)],
@@ -574,6 +586,7 @@ def test_a_late_run_runs_within_the_grace_time_only(
     assert ("was missed: more than 10800 s late" in caplog.text) is not runs
 
 
+@pytest.mark.process
 def test_stop_request_during_a_sync_stops_it_and_the_scheduler(
     db_path, fake_segur, monkeypatch, tmp_path
 ):
@@ -594,6 +607,7 @@ def test_stop_request_during_a_sync_stops_it_and_the_scheduler(
     assert is_gone(child) and wait_for(lambda: is_gone(grandchild))
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_signal_stops_the_scheduler_process_and_its_sync(tmp_path, db_path, signum, fake_segur):
     grandchild_file = tmp_path / "grandchild.pid"
@@ -791,6 +805,7 @@ def test_sigterm_during_a_real_sync_stops_cleanly_and_changes_nothing(
 # --- a nightly job that cannot be lost ----------------------------------------------------
 
 
+@pytest.mark.process
 def test_a_catch_up_refused_by_the_lock_is_tried_again(db_path, fake_segur, monkeypatch, caplog):
     caplog.set_level(logging.INFO, logger="schedules")
     monkeypatch.setenv("FAKE_SYNC", "lock")
@@ -809,6 +824,7 @@ def test_a_catch_up_refused_by_the_lock_is_tried_again(db_path, fake_segur, monk
     assert results == [0]
 
 
+@pytest.mark.process
 def test_a_retried_catch_up_is_dropped_once_no_longer_needed(
     db_path, fake_segur, monkeypatch, caplog
 ):
@@ -934,6 +950,7 @@ def test_a_night_killed_midway_is_recovered_and_caught_up_despite_a_recent_compl
     assert status == "failed" and "arrêté avant la fin" in reason
 
 
+@pytest.mark.process
 def test_a_transient_failure_is_tried_once_more_later(db_path, fake_segur, monkeypatch, caplog):
     caplog.set_level(logging.INFO, logger="schedules")
     monkeypatch.setenv("FAKE_SYNC", "transient")

@@ -70,12 +70,14 @@ def assert_clean_stop(server: ServeProcess) -> str:
     return stderr
 
 
+@pytest.mark.process
 def test_serve_help_shows_an_example(segur):
     result = segur("serve", "--help")
     assert result.returncode == 0
     assert "segur serve --db data/segur.db --port 8001" in result.stdout
 
 
+@pytest.mark.process
 def test_serve_a_missing_catalogue_is_a_one_line_error(segur, tmp_path):
     missing = tmp_path / "nope.db"
     result = segur("serve", "--db", str(missing))
@@ -84,6 +86,7 @@ def test_serve_a_missing_catalogue_is_a_one_line_error(segur, tmp_path):
     assert not missing.exists()
 
 
+@pytest.mark.process
 def test_serve_a_file_that_is_not_a_catalogue(segur, tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("hello")

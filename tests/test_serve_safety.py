@@ -292,6 +292,7 @@ def test_custom_sql_waits_in_its_own_lane_and_overflow_gets_503(catalogue):
 # A clean stop.
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_stop_signal_finishes_requests_deletes_snapshots_and_exits_0(tmp_path, signum):
     path = build_catalogue(tmp_path / "catalogue.db")

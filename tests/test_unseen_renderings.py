@@ -1,4 +1,4 @@
-"""`segur sync` against renderings of the ANS site it was never tuned to (tests/alt_site).
+"""Syncs of renderings of the ANS site the scraper was never tuned to (tests/alt_site).
 
 Each rendering satisfies only the contract (docs/ans-site.md section 4). For renderings 1-5 a sync
 of state 1 must be complete and store exactly the truth (`build_dataset`, restricted to the
@@ -6,12 +6,14 @@ rows the rendering publishes), then a sync of state 2 on the same catalogue must
 store the state-2 truth and mark removed exactly the keys state 2 lost. Family 6 serves pages
 the contract does not cover after a complete sync: the run must not be complete, and nothing
 may be marked removed.
+
+Every rendering is crawled by the real spiders in this process (tests/spider_harness.py); a few,
+one per round of renderings, are also synced end to end by `segur sync` in a subprocess.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,95 +32,24 @@ from tests.alt_site import (
     truth_solutions,
 )
 from tests.alt_site.common import LISTING_PATH
-from tests.conftest import run_segur
+from tests.sync_support import (
+    CANDIDATE_FIELDS,
+    SOLUTION_FIELDS,
+    Sync,
+    assert_complete,
+    assert_not_complete,
+    by_key,
+    copy_catalogue,
+    differences,
+    sync,
+    sync_in_process,
+    sync_params,
+    sync_rendering,
+    synced_by,
+)
 
-pytestmark = pytest.mark.slow
-
-SOLUTION_FIELDS = (
-    "editor", "solution", "version", "couloir", "dispositif", "vague", "referenced_on",
-    "reference_number", "distributors", "pilots",
-)  # fmt: skip
-CANDIDATE_FIELDS = ("editor", "solution", "version", "dispositif", "status", "applied_on")
-
-
-# ---------------------------------------------------------------- helpers
-
-
-@dataclass
-class Sync:
-    """One `segur sync` and what the catalogue held right after it."""
-
-    returncode: int
-    output: str
-    run_status: str
-    run_reason: str
-    referenced: dict[str, dict]  # solutions with status 'referenced', by key
-    removed: set[str]  # solution keys with status 'removed'
-    candidates: dict[str, dict]  # candidates not removed, by key
-    removed_candidates: set[str]
-    requests: list[str]
-
-
-def sync(server: AltServer, db: Path, *options: str) -> Sync:
-    server.clear_requests()
-    process = run_segur(
-        "sync", "--base-url", server.url, "--db", str(db), "--delay", "0", "-q", *options
-    )
-    with sqlite3.connect(db) as connection:
-        connection.row_factory = sqlite3.Row
-        run = connection.execute("SELECT status, reason FROM runs ORDER BY id DESC").fetchone()
-        solutions = [dict(row) for row in connection.execute("SELECT * FROM solutions")]
-        candidates = [dict(row) for row in connection.execute("SELECT * FROM candidates")]
-    return Sync(
-        returncode=process.returncode,
-        output=(process.stdout + process.stderr).strip(),
-        run_status=run["status"],
-        run_reason=run["reason"] or "",
-        referenced={r["key"]: r for r in solutions if r["status"] == "referenced"},
-        removed={r["key"] for r in solutions if r["status"] == "removed"},
-        candidates={r["key"]: r for r in candidates if r["removed_run"] is None},
-        removed_candidates={r["key"] for r in candidates if r["removed_run"] is not None},
-        requests=server.requests,
-    )
-
-
-def by_key(records, fields) -> dict[str, dict]:
-    return {record.key: {name: getattr(record, name) for name in fields} for record in records}
-
-
-def differences(stored: dict[str, dict], truth: dict[str, dict], fields, limit=12) -> list[str]:
-    """Readable differences between stored rows and the truth, empty when they are equal."""
-    lines = [f"missing {key} {truth[key]}" for key in sorted(truth.keys() - stored.keys())]
-    lines += [
-        f"unexpected {key} {_pick(stored[key], fields)}"
-        for key in sorted(stored.keys() - truth.keys())
-    ]
-    for key in sorted(truth.keys() & stored.keys()):
-        for name in fields:
-            if stored[key][name] != truth[key][name]:
-                lines.append(
-                    f"{key}: {name} stored {stored[key][name]!r}, truth {truth[key][name]!r}"
-                )
-    if len(lines) > limit:
-        lines = lines[:limit] + [f"... and {len(lines) - limit} more"]
-    return lines
-
-
-def _pick(row: dict, fields) -> dict:
-    return {name: row[name] for name in fields}
-
-
-def assert_complete(result: Sync) -> None:
-    assert result.returncode == 0 and result.run_status == "complete", (
-        f"exit {result.returncode}, run {result.run_status}: {result.run_reason}\n{result.output}"
-    )
-
-
-def copy_catalogue(source: Path, target: Path) -> Path:
-    """A consistent copy of a WAL catalogue (sqlite's backup API, not a file copy)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+# One rendering per round (1-5, 7-11, 12-19, 20-23) also goes through a real `segur sync`.
+END_TO_END = ("bootstrap", "vaguefacet", "rowtables", "gridcards")
 
 
 # ---------------------------------------------------------------- renderings 1-5
@@ -130,11 +61,13 @@ class TwoStates:
     second: Sync
 
 
-@pytest.fixture(scope="module", params=sorted(RENDERINGS), ids=str)
+@pytest.fixture(scope="module", params=sync_params(sorted(RENDERINGS), END_TO_END))
 def two_states(request, tmp_path_factory) -> tuple[str, TwoStates]:
     """Sync state 1, then state 2, of one rendering into one fresh catalogue."""
-    name = request.param
+    name, end_to_end = request.param
     db = tmp_path_factory.mktemp(name) / "segur.db"
+    if not end_to_end:
+        return name, TwoStates(sync_rendering(name, 1, db), sync_rendering(name, 2, db))
     with AltServer(RENDERINGS[name], state=1) as server:
         first = sync(server, db)
         server.set_state(2)
@@ -199,8 +132,7 @@ def test_thousands_in_the_result_line(tmp_path):
     rendering = Bootstrap(page_size=200)
     truth = by_key(truth_solutions(rendering, 1, scale=1000), SOLUTION_FIELDS)
     assert len(truth) > 1000
-    with AltServer(rendering, state=1, scale=1000) as server:
-        result = sync(server, tmp_path / "segur.db")
+    result = sync_in_process(AltServer(rendering, state=1, scale=1000), tmp_path / "segur.db")
     assert_complete(result)
     found = differences(result.referenced, truth, SOLUTION_FIELDS)
     assert not found, "\n".join(found)
@@ -213,36 +145,36 @@ def test_thousands_in_the_result_line(tmp_path):
 def good_catalogue(tmp_path_factory) -> Path:
     """A catalogue holding one complete sync of state 1 ("bootstrap" rendering)."""
     db = tmp_path_factory.mktemp("good") / "segur.db"
-    with AltServer(Bootstrap(), state=1) as server:
-        assert_complete(sync(server, db))
+    assert_complete(sync_rendering(Bootstrap.name, 1, db))
     return db
 
 
 def assert_nothing_removed(result: Sync) -> None:
-    assert result.returncode != 0, result.output
-    assert result.run_status != "complete", result.output
+    assert_not_complete(result)
     assert not result.removed, f"marked removed: {sorted(result.removed)[:5]}"
     assert not result.removed_candidates, f"marked removed: {sorted(result.removed_candidates)}"
     state_1 = {r.key for r in truth_solutions(Bootstrap(), 1)}
     assert state_1 - {r.key for r in truth_solutions(Bootstrap(), 2)} <= set(result.referenced)
 
 
-@pytest.mark.parametrize("name", sorted(BROKEN))
-def test_unreadable_layout_after_a_complete_sync_removes_nothing(name, good_catalogue, tmp_path):
+@pytest.mark.parametrize("case", sync_params(sorted(BROKEN), ["unlabelled"]))
+def test_unreadable_layout_after_a_complete_sync_removes_nothing(case, good_catalogue, tmp_path):
     """State 2 (which really removes 2 solutions and 1 candidate) served in a layout the
     contract does not cover: the run is not complete and nothing is marked removed."""
+    name, end_to_end = case
     db = copy_catalogue(good_catalogue, tmp_path / "segur.db")
-    with AltServer(BROKEN[name], state=2) as server:
-        result = sync(server, db)
+    server = AltServer(BROKEN[name], state=2)
+    with synced_by(server, end_to_end) as run_sync:
+        result = run_sync(server, db)
     assert_nothing_removed(result)
 
 
 def test_maintenance_page_on_page_2_is_partial_and_removes_nothing(good_catalogue, tmp_path):
     db = copy_catalogue(good_catalogue, tmp_path / "segur.db")
     fault = Fault("maintenance", "solutions-referencees-segur?page=2", times=None)
-    with AltServer(Bootstrap(), state=2, faults=[fault]) as server:
-        result = sync(server, db)
-        assert any("page=2" in target for target in server.requests)
+    server = AltServer(Bootstrap(), state=2, faults=[fault])
+    result = sync_in_process(server, db)
+    assert any("page=2" in target for target in server.requests)
     assert_nothing_removed(result)
     assert result.run_status == "partial"
 

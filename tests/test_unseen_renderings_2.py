@@ -17,6 +17,10 @@ against the truth. Here:
   say everything is still read completely, one that needs the facets is refused safely;
 * a row whose version cell reads "—" (contract 4.1: "Editor, solution and version are always
   in the row") is reported, not stored, and the run removes nothing.
+
+What needs the real downloader (retries, pauses, timeouts, dropped connections) or robots.txt
+runs through `segur sync` in a subprocess; the rest is crawled by the real spiders in this
+process (tests/spider_harness.py), the edge variants once more end to end for one of them.
 """
 
 from __future__ import annotations
@@ -33,18 +37,22 @@ from tests.alt_site import OUTSIDE, AltServer, dataset, truth_solutions
 from tests.alt_site.common import ListingView
 from tests.alt_site.headlink import TERM_IDS, HeadLink
 from tests.alt_site.rowtables import RowTables, RowTablesBare
-from tests.test_unseen_renderings import (
+from tests.sync_support import (
     CANDIDATE_FIELDS,
     SOLUTION_FIELDS,
     Sync,
     assert_complete,
+    assert_not_complete,
     by_key,
     copy_catalogue,
     differences,
+    is_complete,
     sync,
+    sync_in_process,
+    sync_params,
+    sync_rendering,
+    synced_by,
 )
-
-pytestmark = pytest.mark.slow
 
 DPI_FACET = f"dsr_solutions:{TERM_IDS['DPI']}"
 
@@ -58,8 +66,7 @@ def assert_exact(result: Sync, rendering, state: int) -> None:
 
 
 def assert_nothing_removed(result: Sync, rendering) -> None:
-    assert result.returncode != 0, result.output
-    assert result.run_status != "complete", result.output
+    assert_not_complete(result)
     assert not result.removed, f"marked removed: {sorted(result.removed)[:5]}"
     assert not result.removed_candidates, f"marked removed: {sorted(result.removed_candidates)}"
     lost = {r.key for r in truth_solutions(rendering, 1)} - {
@@ -69,15 +76,28 @@ def assert_nothing_removed(result: Sync, rendering) -> None:
 
 
 @pytest.fixture(scope="module")
-def headlink_catalogue(tmp_path_factory) -> Path:
+def synced_state_1(tmp_path_factory):
+    """The catalogue of one complete sync of state 1 of a rendering (by its name), made once
+    per rendering for the module: copy it (`copy_catalogue`) before syncing into it."""
+    catalogues: dict[str, Path] = {}
+
+    def catalogue_of(name: str) -> Path:
+        if name not in catalogues:
+            db = tmp_path_factory.mktemp(name) / "segur.db"
+            assert_complete(sync_rendering(name, 1, db))
+            catalogues[name] = db
+        return catalogues[name]
+
+    return catalogue_of
+
+
+@pytest.fixture
+def headlink_catalogue(synced_state_1, tmp_path) -> Path:
     """A catalogue holding one complete sync of state 1 of "headlink"."""
-    db = tmp_path_factory.mktemp("headlink") / "segur.db"
-    with AltServer(HeadLink(), state=1) as server:
-        result = sync(server, db)
-    assert_complete(result)
-    return db
+    return copy_catalogue(synced_state_1(HeadLink.name), tmp_path / "segur.db")
 
 
+@pytest.mark.slow
 def test_429_on_a_facet_page_is_retried(tmp_path):
     fault = Fault("429", DPI_FACET, times=2)
     with AltServer(HeadLink(), state=1, faults=[fault]) as server:
@@ -88,6 +108,7 @@ def test_429_on_a_facet_page_is_retried(tmp_path):
     assert_exact(result, HeadLink(), 1)
 
 
+@pytest.mark.slow
 def test_dropped_connection_on_a_candidate_article_is_retried(tmp_path):
     fault = Fault("drop", MEDICO_SOCIAL_SLUG, times=1)
     with AltServer(HeadLink(), state=1, faults=[fault]) as server:
@@ -98,10 +119,9 @@ def test_dropped_connection_on_a_candidate_article_is_retried(tmp_path):
 
 
 def test_maintenance_on_one_facet_page_is_partial_and_removes_nothing(headlink_catalogue, tmp_path):
-    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    db = headlink_catalogue
     fault = Fault("maintenance", DPI_FACET, times=None)
-    with AltServer(HeadLink(), state=2, faults=[fault]) as server:
-        result = sync(server, db)
+    result = sync_in_process(AltServer(HeadLink(), state=2, faults=[fault]), db)
     assert any(DPI_FACET in _unquoted(t) for t in result.requests)
     assert_nothing_removed(result, HeadLink())
     assert result.run_status == "partial", result.run_reason
@@ -123,30 +143,26 @@ class DashVersion(RowTables):
         return html
 
 
-def test_a_row_without_version_is_reported_not_stored(tmp_path):
-    db = tmp_path / "segur.db"
-    with AltServer(RowTables(), state=1) as server:
-        assert_complete(sync(server, db))
-        server.set_rendering(DashVersion())
-        server.set_state(2)
-        result = sync(server, db)
+def test_a_row_without_version_is_reported_not_stored(synced_state_1, tmp_path):
+    db = copy_catalogue(synced_state_1(RowTables.name), tmp_path / "segur.db")
+    result = sync_in_process(AltServer(DashVersion(), state=2), db)
     assert_nothing_removed(result, RowTables())
     stored_versions = {row["version"] for row in result.referenced.values()}
     assert "—" not in stored_versions
     assert result.run_reason, "the run must say why it is not complete"
 
 
-@pytest.mark.parametrize("name", sorted(OUTSIDE))
-def test_edge_of_the_contract_is_read_exactly_or_refused_safely(name, tmp_path):
+@pytest.mark.parametrize("case", sync_params(sorted(OUTSIDE), ["teasers-tabs"]))
+def test_edge_of_the_contract_is_read_exactly_or_refused_safely(case, synced_state_1, tmp_path):
+    """A complete sync of state 1 of the parent rendering, then state 2 in the variant."""
+    name, end_to_end = case
     variant = OUTSIDE[name]
     parent = type(variant).__mro__[1]()
-    db = tmp_path / "segur.db"
-    with AltServer(parent, state=1) as server:
-        assert_complete(sync(server, db))
-        server.set_rendering(variant)
-        server.set_state(2)
-        result = sync(server, db)
-    if result.returncode == 0 and result.run_status == "complete":
+    db = copy_catalogue(synced_state_1(parent.name), tmp_path / "segur.db")
+    server = AltServer(variant, state=2)
+    with synced_by(server, end_to_end) as run_sync:
+        result = run_sync(server, db)
+    if is_complete(result):
         assert_exact(result, parent, 2)
         lost = {r.key for r in truth_solutions(parent, 1)} - {
             r.key for r in truth_solutions(parent, 2)
@@ -156,6 +172,7 @@ def test_edge_of_the_contract_is_read_exactly_or_refused_safely(name, tmp_path):
         assert_nothing_removed(result, parent)
 
 
+@pytest.mark.slow
 def test_slow_facet_page_is_retried(tmp_path):
     fault = Fault("slow", DPI_FACET, times=1, delay=3.0)
     with AltServer(HeadLink(), state=1, faults=[fault]) as server:
@@ -164,6 +181,7 @@ def test_slow_facet_page_is_retried(tmp_path):
     assert_exact(result, HeadLink(), 1)
 
 
+@pytest.mark.slow
 def test_503_on_the_news_listing_is_retried(tmp_path):
     fault = Fault("503", "actualites?page=1", times=2)
     with AltServer(HeadLink(), state=1, faults=[fault]) as server:
@@ -175,10 +193,9 @@ def test_503_on_the_news_listing_is_retried(tmp_path):
 
 def test_persistent_500_on_a_candidate_article_removes_no_candidate(headlink_catalogue, tmp_path):
     """State 2 drops Consult'Express from the médecine de ville article, which now fails."""
-    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    db = headlink_catalogue
     fault = Fault("500", MEDECINE_DE_VILLE_SLUG, times=None)
-    with AltServer(HeadLink(), state=2, faults=[fault]) as server:
-        result = sync(server, db)
+    result = sync_in_process(AltServer(HeadLink(), state=2, faults=[fault]), db)
     assert_nothing_removed(result, HeadLink())
 
 
@@ -199,6 +216,7 @@ def _facet_requests(result: Sync) -> list[str]:
     return [t for t in result.requests if "dsr_solutions" in _unquoted(t)]
 
 
+@pytest.mark.slow
 def test_robots_forbidding_facets_rows_saying_everything_are_still_read(tmp_path):
     db = tmp_path / "segur.db"
     with AltServer(RowTablesNoFacetCrawl(), state=1) as server:
@@ -212,6 +230,7 @@ def test_robots_forbidding_facets_rows_saying_everything_are_still_read(tmp_path
     assert_exact(second, RowTables(), 2)
 
 
+@pytest.mark.slow
 def test_robots_forbidding_the_facets_a_bare_listing_needs_is_refused_safely(tmp_path):
     db = tmp_path / "segur.db"
     with AltServer(RowTablesBare(), state=1) as server:
@@ -246,15 +265,11 @@ class ShiftedRow(RowTables):
         return super().listing_page(view)
 
 
-def test_a_row_on_no_page_is_not_complete_and_not_removed(tmp_path):
-    db = tmp_path / "segur.db"
-    with AltServer(RowTables(), state=1) as server:
-        assert_complete(sync(server, db))
-        shifted = ShiftedRow()
-        server.set_rendering(shifted)
-        server.set_state(2)
-        result = sync(server, db)
-        hidden = shifted.published[2 * shifted.page_size - 1]
+def test_a_row_on_no_page_is_not_complete_and_not_removed(synced_state_1, tmp_path):
+    db = copy_catalogue(synced_state_1(RowTables.name), tmp_path / "segur.db")
+    shifted = ShiftedRow()
+    result = sync_in_process(AltServer(shifted, state=2), db)
+    hidden = shifted.published[2 * shifted.page_size - 1]
     assert_nothing_removed(result, RowTables())
     assert hidden.key in result.referenced
 
@@ -264,10 +279,11 @@ class ArticlesDisallowed(HeadLink):
     robots_extra = "Disallow: /actualites/\n"
 
 
+@pytest.mark.slow
 def test_robots_forbidding_the_candidate_articles_removes_no_candidate(
     headlink_catalogue, tmp_path
 ):
-    db = copy_catalogue(headlink_catalogue, tmp_path / "segur.db")
+    db = headlink_catalogue
     with AltServer(ArticlesDisallowed(), state=2) as server:
         result = sync(server, db)
     assert not [t for t in result.requests if t.startswith("/actualites/")]
@@ -310,10 +326,10 @@ class UnevenPages(HeadLink):
 
 def test_pages_of_uneven_sizes_are_all_read(tmp_path):
     db = tmp_path / "segur.db"
-    with AltServer(UnevenPages(), state=1) as server:
-        first = sync(server, db)
-        server.set_state(2)
-        second = sync(server, db)
+    server = AltServer(UnevenPages(), state=1)
+    first = sync_in_process(server, db)
+    server.set_state(2)
+    second = sync_in_process(server, db)
     assert_complete(first)
     assert_exact(first, HeadLink(), 1)
     assert_complete(second)

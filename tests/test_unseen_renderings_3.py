@@ -14,7 +14,7 @@ import pytest
 from replica.server import Fault
 from tests.alt_site import AltServer, dataset, truth_solutions
 from tests.alt_site.round3 import GridCards
-from tests.test_unseen_renderings import (
+from tests.sync_support import (
     CANDIDATE_FIELDS,
     SOLUTION_FIELDS,
     assert_complete,
