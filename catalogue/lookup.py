@@ -349,14 +349,7 @@ def lookup(
     `suggester` gives the `Suggester` of this catalogue (built from it when None).
     """
     shown_name = clean_text(name)
-    query = compact_key(name)
-    if len(shown_name) > MAX_QUERY_LENGTH:
-        raise LookupRefused(f"nom trop long (au plus {MAX_QUERY_LENGTH} caractères)")
-    if len(query) < MIN_QUERY_LENGTH:
-        raise LookupRefused(
-            f"nom à chercher trop court ou illisible : « {shown_name} » "
-            f"(au moins {MIN_QUERY_LENGTH} lettres ou chiffres)"
-        )
+    query = name_query(name)
     version = clean_text(version) or None
     if version is not None and len(version) > MAX_QUERY_LENGTH:
         raise LookupRefused(f"version trop longue (au plus {MAX_QUERY_LENGTH} caractères)")
@@ -381,6 +374,41 @@ def lookup(
         )
     answer.verdict, answer.message = _verdict(answer, kept)
     return answer
+
+
+def name_query(name: str | None) -> str:
+    """The compact form a typed name is looked up under ("Net Soins" -> "netsoins").
+
+    Raises `LookupRefused` (French, one line) for a name too long, or too short
+    once case, accents, spaces and punctuation are set aside.
+    """
+    shown_name = clean_text(name)
+    query = compact_key(name)
+    if len(shown_name) > MAX_QUERY_LENGTH:
+        raise LookupRefused(f"nom trop long (au plus {MAX_QUERY_LENGTH} caractères)")
+    if len(query) < MIN_QUERY_LENGTH:
+        raise LookupRefused(
+            f"nom à chercher trop court ou illisible : « {shown_name} » "
+            f"(au moins {MIN_QUERY_LENGTH} lettres ou chiffres)"
+        )
+    return query
+
+
+def name_matches(query: str, editor: str | None, solution: str | None) -> bool:
+    """Whether a look-up of `query` (a `name_query`) finds an entry of these names:
+    the rule of `name_terms`, for entries held in memory (the alerts)."""
+    return any(term.startswith(query) for term in name_terms(editor, solution))
+
+
+_NAMED_SQL = """
+SELECT DISTINCT entity, key FROM name_terms WHERE term >= :q AND term < :q || '~'
+"""
+
+
+def named_entries(conn: sqlite3.Connection, query: str) -> list[tuple[str, str]]:
+    """(entity, key) of every entry a look-up of `query` (a `name_query`) finds,
+    withdrawn ones included, unranked and uncut (the feed of a name)."""
+    return [(entity, key) for entity, key in conn.execute(_NAMED_SQL, {"q": query})]
 
 
 def split_version(name: str) -> tuple[str, str] | None:

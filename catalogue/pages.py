@@ -17,6 +17,9 @@ links shared by people, feeds and the API keep working.
 from __future__ import annotations
 
 import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
 
 from scraper.normalize import loose_key
 
@@ -49,3 +52,22 @@ def page_id(key: str, solution: str | None, version: str | None, editor: str | N
 def entry_path(entity: str, page: str) -> str:
     """The path of an entry's page (entity: SOLUTION or CANDIDATE)."""
     return PREFIXES[entity] + page
+
+
+def page_ids(
+    conn: sqlite3.Connection, entries: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """The page_id of each (entity, key) that has one."""
+    wanted = set(entries)
+    found: dict[tuple[str, str], str] = {}
+    for entity, table in TABLES.items():
+        keys = sorted(key for each, key in wanted if each == entity)
+        if not keys:
+            continue
+        rows = conn.execute(
+            f"SELECT key, page_id FROM {table} "
+            "WHERE key IN (SELECT value FROM json_each(?)) AND page_id IS NOT NULL",
+            [json.dumps(keys)],
+        )
+        found.update({(entity, key): page for key, page in rows})
+    return found

@@ -8,6 +8,12 @@ DEFAULT_DB = "data/segur.db"
 DEFAULT_BASE_URL = "https://industriels.esante.gouv.fr"
 
 
+class OptionError(click.ClickException):
+    """A bad option value: one line on stderr, exit status 2 (click's usage-error status)."""
+
+    exit_code = 2
+
+
 def db_option(default: str = DEFAULT_DB):
     return click.option(
         "--db",
@@ -65,6 +71,27 @@ labels_option = click.option(
     type=click.Path(exists=True, dir_okay=False),
     callback=_extra_labels,
     help='TOML file of field labels to add to the built-in ones ([labels] editor = ["Société"]).',
+)
+
+
+def _alerts(ctx, param, value):
+    if value is None:
+        return None
+    from catalogue.alerts.config import AlertsFileError, read_alerts_file
+
+    try:
+        return read_alerts_file(value)
+    except AlertsFileError as error:
+        raise OptionError(f"--notify: {error}") from None
+
+
+notify_option = click.option(
+    "--notify",
+    "alerts",
+    envvar="SEGUR_NOTIFY",
+    type=click.Path(dir_okay=False),
+    callback=_alerts,
+    help="TOML file of alerts sent after each sync through Apprise (e-mail, chat, webhooks).",
 )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.options import base_url_option, db_option, delay_option
+from cli.options import OptionError, base_url_option, db_option, delay_option, notify_option
 from schedules.job import DEFAULT_KILL_AFTER, DEFAULT_TIMEOUT, SyncSettings
 from schedules.scheduler import run_nightly
 from schedules.timing import (
@@ -20,12 +20,6 @@ from schedules.timing import (
     next_run_times,
     parse_at,
 )
-
-
-class OptionError(click.ClickException):
-    """A bad option value: one line on stderr, exit status 2 (click's usage-error status)."""
-
-    exit_code = 2
 
 
 @click.command("schedule")
@@ -66,6 +60,7 @@ class OptionError(click.ClickException):
     show_default=True,
     help="On start, sync at once when the last complete run is over a day old (or missing).",
 )
+@notify_option
 @click.option(
     "--print",
     "print_only",
@@ -81,6 +76,7 @@ def schedule_command(
     timeout: float,
     kill_after: float,
     catch_up: bool,
+    alerts,
     print_only: bool,
 ) -> None:
     """Sync every night (03:30 Europe/Paris by default) until stopped.
@@ -89,12 +85,14 @@ def schedule_command(
     run finds newly referenced solutions, its French report is written to
     reports/<run id>.md next to the database. Logs go to the console and to
     logs/segur-schedule.log next to the database. SIGTERM or Ctrl-C stops the
-    running sync (the catalogue stays as it was) and exits 0.
+    running sync (the catalogue stays as it was) and exits 0. With --notify
+    FILE, each sync sends the alerts of that file (checked here, at start).
 
     \b
     Examples:
         segur schedule --db data/segur.db
         segur schedule --at 04:15 --timezone Europe/Paris --print
+        segur schedule --db data/segur.db --notify /etc/segur/alerts.toml
     """
     try:
         at = parse_at(at_text)
@@ -112,6 +110,7 @@ def schedule_command(
         delay=delay,
         timeout=timeout,
         kill_after=kill_after,
+        notify=alerts.path.resolve() if alerts else None,
     )
     try:
         status = run_nightly(settings, at, timezone, catch_up=catch_up)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cli.options import base_url_option, db_option, delay_option, labels_option
+from cli.options import base_url_option, db_option, delay_option, labels_option, notify_option
 
 EXIT_NOT_COMPLETE = 1
 EXIT_STORAGE_ERROR = 3
@@ -42,8 +42,11 @@ KEEP_ARCHIVES_DAYS = 90  # catalogue.archives.DEFAULT_KEEP_DAYS, without importi
     "(archives of runs that changed something are kept).",
 )
 @labels_option
+@notify_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
-def sync(base_url, db_path, delay, timeout, retries, keep_archives_days, extra_labels, quiet):
+def sync(
+    base_url, db_path, delay, timeout, retries, keep_archives_days, extra_labels, alerts, quiet
+):
     """Crawl the ANS Ségur lists and store them in the catalogue.
 
     Reads the referenced solutions and the candidate-editor articles, checks
@@ -54,6 +57,11 @@ def sync(base_url, db_path, delay, timeout, retries, keep_archives_days, extra_l
     to the catalogue (`segur replay` serves it again); a failure to write it is
     reported on stderr and changes nothing else.
 
+    With --notify FILE, the alerts of that TOML file are sent once the run is
+    stored: the changes of a complete run each alert is about, and syncs failing
+    two nights in a row. A target that fails is retried once, reported on
+    stderr, and never changes the exit code.
+
     Exit codes: 0 complete run; 1 partial, failed or interrupted run (reason on
     stderr); 2 bad option; 3 the catalogue could not be written; 75 another
     sync holds the lock.
@@ -63,6 +71,7 @@ def sync(base_url, db_path, delay, timeout, retries, keep_archives_days, extra_l
         segur sync --db data/segur.db
         segur sync --base-url http://127.0.0.1:8000 --delay 0
         segur sync --db data/segur.db --keep-archives 30
+        segur sync --db data/segur.db --notify alerts.toml
     """
     from catalogue.lock import EXIT_LOCK_HELD, LockHeld
     from catalogue.sync import (
@@ -94,8 +103,10 @@ def sync(base_url, db_path, delay, timeout, retries, keep_archives_days, extra_l
     except LockHeld as error:
         fail(f"segur sync: {error}", EXIT_LOCK_HELD)
     except Interrupted as error:
+        announce(alerts, db_path, None)
         fail(f"segur sync: run failed: {error}", EXIT_NOT_COMPLETE)
     except StorageError as error:
+        announce(alerts, db_path, None)
         fail(
             f"segur sync: the catalogue {db_path} could not be written: {error}", EXIT_STORAGE_ERROR
         )
@@ -106,11 +117,35 @@ def sync(base_url, db_path, delay, timeout, retries, keep_archives_days, extra_l
         click.echo(line)
     for notice in summary.notices:
         click.echo(f"segur sync: {one_line(notice)}", err=True)
+    announce(alerts, db_path, summary.run_id)
     if summary.status != "complete":
         fail(
             f"segur sync: run {summary.run_id} {summary.status}: {summary.reason}",
             EXIT_NOT_COMPLETE,
         )
+
+
+def announce(alerts, db_path: str, run_id: int | None) -> None:
+    """Send the alerts a run calls for (None: no run recorded, only the failing
+    streak); what could not be sent is one line on stderr, never an exit code."""
+    if alerts is None:
+        return
+    from catalogue.alerts.dispatch import AlertsUnreadable, send_alerts
+
+    try:
+        deliveries = send_alerts(alerts, db_path, run_id)
+    except AlertsUnreadable as error:
+        click.echo(f"segur sync: alerts not sent: {one_line(str(error))}", err=True)
+        return
+    for delivery in deliveries:
+        if delivery.sent:
+            click.echo(f"alert sent to {delivery.target}: {delivery.title}")
+        else:
+            click.echo(
+                f"segur sync: alert to {delivery.target} not delivered "
+                f"({delivery.attempts} attempts): {delivery.title}",
+                err=True,
+            )
 
 
 def format_summary(summary) -> str:

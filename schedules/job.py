@@ -41,12 +41,15 @@ class SyncSettings:
     delay: float = 1.0
     timeout: float = DEFAULT_TIMEOUT
     kill_after: float = DEFAULT_KILL_AFTER
+    notify: Path | None = None  # the alerts file each sync sends (`segur sync --notify`)
     program: tuple[str, ...] = SEGUR
 
     def command(self) -> list[str]:
+        alerts = ["--notify", str(self.notify)] if self.notify else []
         return [
             *self.program, "sync",
             "--base-url", self.base_url, "--db", str(self.db_path), "--delay", f"{self.delay:g}",
+            *alerts,
         ]  # fmt: skip
 
 

@@ -28,6 +28,7 @@ PAGES = {
     "solutions": "catalogue/solutions_referencees",
     "synchronisation": "synchronisations/2",
     "glossaire": "glossaire",
+    "flux-logiciel": "flux?nom=officina",
 }
 SIZES = {"bureau": DESKTOP, "telephone": PHONE}
 ENGLISH = re.compile(

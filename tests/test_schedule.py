@@ -713,7 +713,7 @@ def test_help_documents_every_option_with_an_example():
     assert result.exit_code == 0
     for option in (
         "--at", "--timezone", "--base-url", "--db", "--delay", "--timeout", "--kill-after",
-        "--no-catch-up", "--print",
+        "--no-catch-up", "--notify", "--print",
     ):  # fmt: skip
         assert option in result.stdout
     assert "segur schedule --db data/segur.db" in result.stdout

@@ -222,6 +222,120 @@ def test_an_overlong_selection_is_refused_in_french(datasette):
     assert response.text == "Nom trop long : au plus 100 caractères."
 
 
+# ---------------------------------------------------------------- the feed of a name
+
+
+def entry_texts(feed: ET.Element, field: str) -> list[str]:
+    return [entry.findtext(f"{ATOM}{field}") for entry in feed.findall(f"{ATOM}entry")]
+
+
+def test_a_name_s_feed_holds_every_change_newest_first(datasette):
+    feed = atom(datasette, f"{FEED}?nom=officina")
+    assert feed.findtext(f"{ATOM}id") == "tag:segur-catalogue,2024:flux/changements/nom/officina"
+    assert feed.findtext(f"{ATOM}title") == (
+        "Référencement Ségur — tous les changements pour « officina »"
+    )
+    assert entry_texts(feed, "title") == [
+        "Officina 7.3 (OFFICINA SOFT) : nouvelle version référencée, LGO",
+        "Officina 7.2 (OFFICINA SOFT) : nouvelle solution référencée, LGO",
+    ]
+    newest = contents(feed)[0]
+    assert newest.startswith("Nouvelle version référencée.\n")
+    assert "Officina 7.3 — OFFICINA SOFT (LGO, vague 1), référencée le 15 avril 2025" in newest
+    assert "remplace la version 7.2" in newest
+    assert newest.endswith(
+        f"Détecté lors de la synchronisation n° 2 du 2 juin 2025 : {ORIGIN}/synchronisations/2"
+    )
+
+
+def test_a_name_s_feed_says_withdrawals_and_field_changes(datasette):
+    withdrawn = atom(datasette, f"{FEED}?nom=radiouest")
+    assert entry_texts(withdrawn, "title")[0] == (
+        "RadiOuest RIS 4.2.1 (RADIOLOGIE & IMAGERIE DU SUD-OUEST) : retirée de la liste, RIS"
+    )
+    assert contents(withdrawn)[0].startswith("Retirée de la liste.\n")
+    changed = atom(datasette, f"{FEED}?nom=atelier")
+    assert "Atelier PFI 2.1 (L'ATELIER DU SOIN) : modifiée, PFI" in entry_texts(changed, "title")
+    assert any(
+        "date de référencement : 14 février 2023 → 14 mars 2023" in text
+        for text in contents(changed)
+    )
+
+
+@pytest.mark.parametrize("typed", ["kine", "soins", "radio", "consult"])
+def test_a_name_s_feed_follows_what_the_look_up_finds(datasette, catalogue, typed):
+    found = query(
+        catalogue,
+        "SELECT DISTINCT c.id, c.key FROM changes c JOIN name_terms t"
+        " ON t.entity = c.entity AND t.key = c.key WHERE t.term >= ? AND t.term < ? || '~'",
+        (typed, typed),
+    )
+    feed = atom(datasette, f"{FEED}?nom={typed}")
+    ids = {int(entry_id.rpartition("/")[2]) for entry_id in entry_texts(feed, "id")}
+    assert ids and ids <= {change_id for change_id, _ in found}
+    keys_with_entries = {key for change_id, key in found if change_id in ids}
+    assert keys_with_entries == {key for _, key in found}  # every entry found has its news
+    for entry in feed.findall(f"{ATOM}entry"):
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link.startswith((f"{ORIGIN}/solution/", f"{ORIGIN}/candidature/")), link
+
+
+def test_a_name_is_read_as_verifier_reads_it(datasette):
+    feeds = [
+        atom(datasette, f"{FEED}?nom={typed}") for typed in ("NET%20SOINS", "netsoins", "Net-Soins")
+    ]
+    assert {feed.findtext(f"{ATOM}id") for feed in feeds} == {
+        "tag:segur-catalogue,2024:flux/changements/nom/netsoins"
+    }
+    assert len({tuple(entry_texts(feed, "id")) for feed in feeds}) == 1
+    assert all(
+        title.startswith("Net Soins 3.2 (NET SOINS SAS)")
+        for title in entry_texts(feeds[0], "title")
+    )
+    assert not any("Maison" in title for title in entry_texts(feeds[0], "title"))
+    assert any(
+        "Maison Soins DUI" in title
+        for title in entry_texts(atom(datasette, f"{FEED}?nom=soins"), "title")
+    )
+
+
+def test_a_name_s_feed_within_a_dispositif(datasette):
+    feed = atom(datasette, f"{FEED}?nom=kine&dispositif=LGC%20SF")
+    titles = entry_texts(feed, "title")
+    assert titles and all(title.startswith("Kiné Suite") for title in titles)
+    assert feed.findtext(f"{ATOM}title").endswith("pour « kine » (dispositif LGC SF)")
+
+
+def test_a_name_nothing_happened_to_is_a_feed_saying_so(datasette):
+    feed = atom(datasette, f"{FEED}?nom=zzzz")
+    assert entry_texts(feed, "title") == ["Aucun changement pour « zzzz »"]
+
+
+def test_a_name_too_short_to_look_up_is_refused_in_french(datasette):
+    response = get(datasette, f"{FEED}?nom=%C3%A9")
+    assert response.status_code == 400
+    assert response.text == (
+        "Nom à chercher trop court ou illisible : « é » (au moins 2 lettres ou chiffres)."
+    )
+
+
+def test_the_feeds_page_gives_the_feed_of_a_software(datasette, page):
+    assert '<form class="segur-lookup segur-follow" action="/flux#suivre-un-logiciel"' in page
+    assert '<label for="flux-nom">Nom du logiciel ou de l\'éditeur</label>' in page
+    assert 'id="flux-nom" name="nom"' in page
+    answer = get(datasette, "/flux?nom=Officina").text
+    (address,) = [unescape(a) for a in ADDRESS.findall(answer) if "nom=" in a]
+    assert address == f"{ORIGIN}{FEED}?nom=officina"
+    said = " ".join(unescape(re.sub(r"<[^>]+>", " ", answer)).split())  # no-break spaces too
+    assert "Ce nom trouve aujourd'hui : Officina (OFFICINA SOFT)." in said
+    assert entry_texts(atom(datasette, address), "title")[0].startswith("Officina 7.3")
+    refused = get(datasette, "/flux?nom=%C3%A9").text
+    assert 'role="alert">Nom à chercher trop court ou illisible' in refused
+    assert not [a for a in ADDRESS.findall(refused) if "nom=" in a]
+    blank = get(datasette, "/flux?nom=+").text
+    assert "role=\"alert\">Indiquez le nom d'un logiciel ou d'un éditeur." in unescape(blank)
+
+
 def crawlable(robots: str, path: str) -> bool:
     """RFC 9309: the longest matching rule wins, Allow on a tie; `*` is any text."""
     rules = []
@@ -240,6 +354,8 @@ def test_robots_may_read_the_feeds_page_and_the_general_feed_only(datasette):
     assert crawlable(robots, FEED)
     assert not crawlable(robots, f"{FEED}?couloir=hopital")
     assert not crawlable(robots, f"{FEED}?dispositif=dui")
+    assert not crawlable(robots, f"{FEED}?nom=netsoins")
+    assert not crawlable(robots, "/flux?nom=netsoins")
     assert not crawlable(robots, "/catalogue/solutions.json")  # the matcher can refuse
 
 
@@ -265,6 +381,19 @@ def test_a_selection_reads_names_as_the_catalogue_spells_them(couloir, dispositi
     selection = Selection.read(couloir, dispositif)
     assert selection.path == path
     assert selection.title == title.replace("…", "Nouvelles solutions référencées Ségur")
+
+
+def test_a_selection_of_a_name_reads_it_as_a_look_up_does():
+    selection = Selection.read("", "DUI", " Net Soins ")
+    assert selection.path == f"{FEED}?nom=net-soins&dispositif=dui"
+    assert selection.atom_id == (
+        "tag:segur-catalogue,2024:flux/changements/nom/netsoins/dispositif/dui"
+    )
+    assert selection.title == (
+        "Référencement Ségur — tous les changements pour « Net Soins » (dispositif DUI)"
+    )
+    assert "« Net Soins »" in selection.subtitle
+    assert Selection.read("", "", "net-soins").atom_id == Selection.read("", "", "NETSOINS").atom_id
 
 
 def test_feeds_by_couloir_orders_dispositifs_as_the_vocabulary_does():

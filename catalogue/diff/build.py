@@ -23,6 +23,11 @@ ones (and reappeared ones whose fields changed) carry `changes`
 version, dispositif, status, applied_on, and the same `reappeared` / `changes`.
 Lists are sorted by key.
 
+`entries_reports(db, entries, limit)` gives, for some entries only (the feed of a
+name), the report of each run that changed them, newest run first, holding
+their latest `limit` changes. `filtered_report(report, keep)` keeps the
+elements a test accepts (the alerts, the feed of a name within a dispositif).
+
 `since_report(db, since)` merges the changes of every run started on or after a
 date. Its "run" is a summary: {"since": "yyyy-mm-dd", "status": the worst status
 among the runs, "first_run": id, "last_run": id, "runs": [runs rows]}. Per entry
@@ -39,7 +44,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlite_utils
@@ -106,6 +111,47 @@ def since_report(db: sqlite_utils.Database, since: str) -> dict[str, Any]:
         "runs": runs,
     }
     return _report(summary, compose_changes(changes))
+
+
+_ENTRIES_CHANGES_SQL = """
+SELECT * FROM changes
+WHERE (entity, key) IN (
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
+)
+ORDER BY run_id DESC, id DESC
+LIMIT ?
+"""
+
+
+def entries_reports(
+    db: sqlite_utils.Database, entries: Iterable[tuple[str, str]], limit: int
+) -> list[dict[str, Any]]:
+    """The report of each run that changed one of `entries` ((entity, key) pairs),
+    newest run first, holding only their changes, the latest `limit` in all."""
+    rows = db.query(_ENTRIES_CHANGES_SQL, [json.dumps(sorted(entries)), limit])
+    by_run: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_run[row["run_id"]].append(_parsed(row))
+    runs = db.query(
+        "SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC",
+        [json.dumps(list(by_run))],
+    )
+    return [_report(run, by_run[run["id"]][::-1]) for run in runs]
+
+
+Keep = Callable[[str, str, dict[str, Any]], bool]
+
+
+def filtered_report(report: dict[str, Any], keep: Keep) -> dict[str, Any]:
+    """The report with only the elements `keep(entity, group, element)` accepts
+    (entity "solutions" or "candidates", group "added", "removed" or "changed")."""
+    filtered: dict[str, Any] = {"run": report["run"]}
+    for entity in ("solutions", "candidates"):
+        filtered[entity] = {
+            group: [each for each in report[entity][group] if keep(entity, group, each)]
+            for group in GROUPS
+        }
+    return filtered
 
 
 def _status_rank(status: str) -> int:

@@ -34,6 +34,29 @@ EMPTY_VALUE = "(vide)"
 FIELD_NAMES = {name: info.report_name for name, info in FIELD_INFO.items()}
 DATE_FIELDS = tuple(name for name, info in FIELD_INFO.items() if info.is_date)
 
+# Section titles, and what one item of each is when said alone (a feed entry).
+NEW_PRODUCTS = "Nouvelles solutions référencées"
+NEW_VERSIONS = "Nouvelles versions"
+BACK_ON_THE_LIST = "De nouveau référencées"
+WITHDRAWN_SOLUTIONS = "Solutions retirées"
+CHANGED_SOLUTIONS = "Modifications"
+CANDIDATURES = "Candidatures"
+NEW_CANDIDATES = "Nouveaux candidats"
+NOW_REFERENCED = "Candidats devenus référencés"
+CHANGED_CANDIDATURES = "Candidatures modifiées"
+WITHDRAWN_CANDIDATURES = "Candidatures retirées"
+ITEM_LABELS = {
+    NEW_PRODUCTS: "nouvelle solution référencée",
+    NEW_VERSIONS: "nouvelle version référencée",
+    BACK_ON_THE_LIST: "de nouveau référencée",
+    WITHDRAWN_SOLUTIONS: "retirée de la liste",
+    CHANGED_SOLUTIONS: "modifiée",
+    NEW_CANDIDATES: "nouvelle candidature",
+    NOW_REFERENCED: "candidature devenue référencée",
+    CHANGED_CANDIDATURES: "candidature modifiée",
+    WITHDRAWN_CANDIDATURES: "candidature retirée de la liste",
+}
+
 
 # ---------------------------------------------------------------- the description
 
@@ -95,6 +118,33 @@ def _section_items(section: Section) -> Iterator[Item]:
     yield from section.items
     for subsection in section.subsections:
         yield from _section_items(subsection)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An item with what it is ("retirée de la liste") and the headings above it
+    that are not fixed wording (its couloir and dispositif, for new products)."""
+
+    label: str
+    where: tuple[str, ...]
+    item: Item
+
+
+def placed_items(document: Document) -> Iterator[Placed]:
+    """Every item of the document, in order, each with its label and headings."""
+    for section in document.sections:
+        yield from _placed(section, "", ())
+
+
+def _placed(section: Section, label: str, where: tuple[str, ...]) -> Iterator[Placed]:
+    if section.title in ITEM_LABELS:
+        label = ITEM_LABELS[section.title]
+    elif section.level > 2:
+        where = (*where, section.title)
+    for item in section.items:
+        yield Placed(label, where, item)
+    for subsection in section.subsections:
+        yield from _placed(subsection, label, where)
 
 
 def report_document(report: dict[str, Any]) -> Document:
@@ -163,10 +213,10 @@ def _solution_sections(report: dict[str, Any]) -> list[Section]:
     if new_products:
         sections.append(_new_products_section(new_products))
     groups = (
-        ("Nouvelles versions", new_versions, _new_version_item),
-        ("De nouveau référencées", back, _item_with_changes),
-        ("Solutions retirées", removed, _listed_item),
-        ("Modifications", changed, _item_with_changes),
+        (NEW_VERSIONS, new_versions, _new_version_item),
+        (BACK_ON_THE_LIST, back, _item_with_changes),
+        (WITHDRAWN_SOLUTIONS, removed, _listed_item),
+        (CHANGED_SOLUTIONS, changed, _item_with_changes),
     )
     for title, elements, make_item in groups:
         if elements:
@@ -220,7 +270,7 @@ def _new_products_section(elements: list[dict[str, Any]]) -> Section:
         )
         for couloir, by_dispositif in by_couloir.items()
     )
-    return Section("Nouvelles solutions référencées", 2, subsections=couloirs)
+    return Section(NEW_PRODUCTS, 2, subsections=couloirs)
 
 
 def _solution_item(element: dict[str, Any], **parts: Any) -> Item:
@@ -311,23 +361,21 @@ def _candidate_sections(report: dict[str, Any]) -> list[Section]:
     removed = [e for e in candidates["removed"] if e["key"] not in done]
     groups = (
         (
-            "Nouveaux candidats",
+            NEW_CANDIDATES,
             [_candidate_item(e) for e in _ordered_candidates(candidates["added"])],
         ),
-        ("Candidats devenus référencés", [item for _, item in now_referenced]),
+        (NOW_REFERENCED, [item for _, item in now_referenced]),
         (
-            "Candidatures modifiées",
+            CHANGED_CANDIDATURES,
             [
                 _candidate_item(e, with_status=False, changes=_field_changes(e))
                 for e in _ordered_candidates(changed)
             ],
         ),
-        ("Candidatures retirées", [_candidate_item(e) for e in _ordered_candidates(removed)]),
+        (WITHDRAWN_CANDIDATURES, [_candidate_item(e) for e in _ordered_candidates(removed)]),
     )
     subsections = tuple(Section(title, 3, tuple(items)) for title, items in groups if items)
-    return (
-        [Section("Candidatures", 2, subsections=subsections, counted=False)] if subsections else []
-    )
+    return [Section(CANDIDATURES, 2, subsections=subsections, counted=False)] if subsections else []
 
 
 def _ordered_candidates(elements: list[dict[str, Any]]) -> list[dict[str, Any]]:

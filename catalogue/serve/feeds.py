@@ -1,13 +1,18 @@
-"""The feeds of newly referenced solutions: which exist, and what each is called.
+"""The feeds: which exist, and what each is called.
 
 One feed per selection: every couloir, one couloir, one dispositif with its
 domains ("DUI" holds "DUI MS1 PA/PH/DOM"), or one domain. Its rows are those of
-the canned query `flux_nouvelles_solutions` (metadata.yml); its address, title
-and permanent id come from `Selection`:
+the canned query `flux_nouvelles_solutions` (metadata.yml): newly referenced
+solutions. Its address, title and permanent id come from `Selection`:
 
     Selection.read("hopital", "")   -> /catalogue/flux_nouvelles_solutions.atom?couloir=hopital
                                        "Nouvelles solutions référencées Ségur — couloir Hôpital"
                                        tag:segur-catalogue,2024:flux/nouvelles-solutions/couloir/hopital
+
+A selection may also name a software or an editor (`?nom=`, found as /verifier
+finds it): that feed holds every change of the entries the name finds, withdrawals
+and field changes included (catalogue/serve/name_feed.py), within the couloir
+and dispositif chosen with it, if any.
 
 `feeds_by_couloir` lists the feeds the catalogue's couloirs and dispositifs call
 for, as the page /flux shows them. Nothing here knows about Datasette.
@@ -17,8 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
+from catalogue.lookup import LookupRefused, name_query
 from catalogue.serve.served import DATABASE_NAME
 from scraper.normalize import clean_text, compact_key, fold, loose_key
 from scraper.vocabulary import (
@@ -28,6 +35,7 @@ from scraper.vocabulary import (
     dispositif_level,
     domains_of,
     resolve_dispositif,
+    within_dispositif,
 )
 
 FEED_QUERY = "flux_nouvelles_solutions"
@@ -40,6 +48,16 @@ FEED_SUBTITLE = (
     " synchronisation de chaque nuit ; les 100 plus récentes. La liste de l'ANS fait foi."
 )
 FEED_ID = "tag:segur-catalogue,2024:flux/nouvelles-solutions"
+NAME_FEED_TITLE = "Référencement Ségur"
+NAME_FEED_SUBTITLE = (
+    "Tout ce qui arrive aux logiciels et aux éditeurs dont un mot commence par « {name} »"
+    " (recherche de la page « Mon logiciel est-il référencé ? ») : nouvelles solutions et"
+    " versions référencées, retraits de la liste, modifications, candidatures ; relevé lors de"
+    " la synchronisation de chaque nuit, les 100 changements les plus récents. La liste de"
+    " l'ANS fait foi."
+)
+NAME_FEED_ID = "tag:segur-catalogue,2024:flux/changements"
+AUTHOR = "Catalogue Ségur"
 MAX_CHOICE_LENGTH = 100
 # The people each domain of the DUI is for, in the words of the medico-social sector.
 DOMAIN_AUDIENCES = {
@@ -59,29 +77,35 @@ class SelectionRefused(ValueError):
 
 @dataclass(frozen=True)
 class Selection:
-    """Which newly referenced solutions a feed announces ("" for any)."""
+    """Which changes a feed announces ("" for any): newly referenced solutions, or
+    every change of the entries a name finds."""
 
     couloir: str = ""
     dispositif: str = ""
+    name: str = ""  # as typed, cleaned; a look-up finds the entries it follows
 
     @classmethod
-    def read(cls, couloir: str | None, dispositif: str | None) -> Selection:
-        """The selection a visitor's `?couloir=` and `?dispositif=` name, under the
-        catalogue's spelling when it knows the name ("hopital" -> "Hôpital")."""
+    def read(
+        cls, couloir: str | None, dispositif: str | None, name: str | None = None
+    ) -> Selection:
+        """The selection a visitor's `?couloir=`, `?dispositif=` and `?nom=` name,
+        under the catalogue's spelling when it knows the name ("hopital" -> "Hôpital")."""
         return cls(
-            _canonical_couloir(_checked(couloir)), _canonical_dispositif(_checked(dispositif))
+            _canonical_couloir(_checked(couloir)),
+            _canonical_dispositif(_checked(dispositif)),
+            _followed_name(_checked(name)),
         )
 
     @property
     def path(self) -> str:
         """The feed's address on the site, with readable parameters."""
-        chosen = {"couloir": self.couloir, "dispositif": self.dispositif}
+        chosen = {"nom": self.name, "couloir": self.couloir, "dispositif": self.dispositif}
         query = urlencode({key: slug(value) for key, value in chosen.items() if value})
         return f"{FEED_PATH}?{query}" if query else FEED_PATH
 
     @property
     def atom_id(self) -> str:
-        parts = [FEED_ID]
+        parts = [NAME_FEED_ID, f"nom/{compact_key(self.name)}"] if self.name else [FEED_ID]
         if self.couloir:
             parts.append(f"couloir/{compact_key(self.couloir)}")
         if self.dispositif:
@@ -95,7 +119,22 @@ class Selection:
             for kind, value in (("couloir", self.couloir), ("dispositif", self.dispositif))
             if value
         ]
+        if self.name:
+            title = f"{NAME_FEED_TITLE} — tous les changements pour « {self.name} »"
+            return f"{title} ({', '.join(chosen)})" if chosen else title
         return f"{FEED_TITLE} — {', '.join(chosen)}" if chosen else FEED_TITLE
+
+    @property
+    def subtitle(self) -> str:
+        return NAME_FEED_SUBTITLE.format(name=self.name) if self.name else FEED_SUBTITLE
+
+    def holds(self, element: dict[str, Any]) -> bool:
+        """Whether a change of a report (catalogue/diff/build.py) is in this
+        selection's couloir and dispositif; a candidature has no couloir."""
+        couloir = element.get("couloir")
+        return (not self.couloir or compact_key(couloir) == compact_key(self.couloir)) and (
+            not self.dispositif or within_dispositif(element.get("dispositif"), self.dispositif)
+        )
 
 
 def slug(text: str) -> str:
@@ -108,6 +147,17 @@ def _checked(text: str | None) -> str:
     text = clean_text(text)
     if len(text) > MAX_CHOICE_LENGTH:
         raise SelectionRefused(f"Nom trop long : au plus {MAX_CHOICE_LENGTH} caractères.")
+    return text
+
+
+def _followed_name(text: str) -> str:
+    if not text:
+        return ""
+    try:
+        name_query(text)
+    except LookupRefused as refused:
+        message = str(refused)
+        raise SelectionRefused(f"{message[0].upper()}{message[1:]}.") from None
     return text
 
 

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from catalogue.diff.build import ReportError, run_report
 from catalogue.diff.document import Document, report_document
 from catalogue.diff.html import render_html
 from catalogue.french import french_datetime, french_number, run_status
-from catalogue.pages import TABLES, entry_path
+from catalogue.pages import entry_path, page_ids
 from catalogue.serve.plugins.pages import only_for_the_catalogue
 from catalogue.serve.served import DATABASE_NAME
 
@@ -207,7 +206,7 @@ def read_run_page(conn: sqlite3.Connection, run_id: int) -> RunPage | None:
     return RunPage(
         run=_run_row(conn, run_id),
         document=document,
-        pages=_page_ids(conn, {(item.entity, item.key) for item in document.items()}),
+        pages=page_ids(conn, {(item.entity, item.key) for item in document.items()}),
         previous_id=_scalar(conn, "SELECT max(id) FROM runs WHERE id < ?", run_id),
         next_id=_scalar(conn, "SELECT min(id) FROM runs WHERE id > ?", run_id),
         first=_scalar(conn, "SELECT count(*) FROM runs WHERE id < ? AND status != 'failed'", run_id)
@@ -224,24 +223,6 @@ def _run_row(conn: sqlite3.Connection, run_id: int) -> dict[str, Any]:
 
 def _scalar(conn: sqlite3.Connection, sql: str, *params: Any) -> Any:
     return conn.execute(sql, params).fetchone()[0]
-
-
-def _page_ids(
-    conn: sqlite3.Connection, entries: set[tuple[str, str]]
-) -> dict[tuple[str, str], str]:
-    """The page_id of each (entity, key) that has one."""
-    found: dict[tuple[str, str], str] = {}
-    for entity, table in TABLES.items():
-        keys = sorted(key for each, key in entries if each == entity)
-        if not keys:
-            continue
-        rows = conn.execute(
-            f"SELECT key, page_id FROM {table} "
-            "WHERE key IN (SELECT value FROM json_each(?)) AND page_id IS NOT NULL",
-            [json.dumps(keys)],
-        )
-        found.update({(entity, key): page_id for key, page_id in rows})
-    return found
 
 
 def summary(document: Document) -> list[dict[str, Any]]:
