@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from catalogue.opendata.bundle import rebuild_bundle
 from tests.serve_support import ServeProcess, build_catalogue
 from tests.test_browser import CHROMIUM, DESKTOP, PHONE
 
@@ -27,6 +28,7 @@ PAGES = {
     "solutions": "catalogue/solutions_referencees",
     "synchronisation": "synchronisations/2",
     "glossaire": "glossaire",
+    "donnees": "donnees/",
 }
 SIZES = {"bureau": DESKTOP, "telephone": PHONE}
 ENGLISH = re.compile(
@@ -41,6 +43,7 @@ TARGETS = "nav a, button, input[type=submit], select, summary, .segur-glossary-t
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     path = build_catalogue(tmp_path_factory.mktemp("a11y") / "catalogue.db")
+    rebuild_bundle(path)
     process = ServeProcess(["serve", "--db", str(path), "--port", "0", "-q"])
     yield process
     code, _, stderr = process.stop()
