@@ -1,5 +1,6 @@
 """One sync: take the lock, crawl the site (keeping every exchange in the run's
-WARC archive), store the run in one transaction, prune old archives.
+WARC archive), store the run in one transaction, rebuild the open-data bundle after a
+complete run, prune old archives.
 
 Also what keeps a sync from being lost or orphaned: `recover_interrupted_runs`
 records as failed a run left `running` by a killed process, and
@@ -19,6 +20,7 @@ from catalogue.archives import DEFAULT_KEEP_DAYS, finish_archive, open_archive, 
 from catalogue.lock import SYNC_LOCK_WAIT, LockHeld, sync_lock
 from catalogue.schema import open_db
 from catalogue.store import (
+    COMPLETE,
     RunArchive,
     RunSummary,
     fail_abandoned_runs_at,
@@ -58,12 +60,15 @@ def run_sync(
 
     The archive is written beside the catalogue (catalogue/archives.py); when it
     cannot be, the run is stored all the same and `summary.notices` says why.
-    Then archives older than `keep_archives_days` of runs that changed nothing
-    are deleted (`summary.archives_deleted`).
+    After a complete run the open-data bundle beside the catalogue is rebuilt
+    (catalogue/opendata); when it cannot be, the previous one stays and
+    `summary.notices` says why. Then archives older than `keep_archives_days` of
+    runs that changed nothing are deleted (`summary.archives_deleted`).
     """
     try:
         with sync_lock(db_path, wait=SYNC_LOCK_WAIT):
             summary = crawl_and_store(db_path, base_url, delay, timeout, retries, progress)
+            publish_after_run(db_path, summary)
             prune_after_run(db_path, keep_archives_days, summary)
             return summary
     except OSError as error:  # only the lock file's: crawl_and_store converts its own
@@ -106,6 +111,22 @@ def finished_archive(db_path, run_id: int, recorder) -> tuple[RunArchive | None,
         return finish_archive(db_path, recorder), None
     except ArchiveError as error:
         return None, f"run {run_id}: the archive could not be written: {error}"
+
+
+def publish_after_run(db_path, summary: RunSummary) -> None:
+    """Rebuild the open-data bundle after a complete run; a partial or failed run
+    leaves the bundle of the last complete one."""
+    if summary.status != COMPLETE:
+        return
+    try:
+        from catalogue.opendata.bundle import rebuild_bundle  # reads metadata.yml: only now
+
+        rebuild_bundle(db_path)
+    except Exception as error:  # the run is stored: publishing it must never fail the sync
+        summary.notices.append(
+            f"run {summary.run_id}: the open-data bundle could not be rebuilt"
+            f" (the previous one stays): {error}"
+        )
 
 
 def prune_after_run(db_path, keep_days: float, summary: RunSummary) -> None:

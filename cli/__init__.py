@@ -12,6 +12,7 @@ import click
 from cli.check import check
 from cli.demo import demo
 from cli.diff import diff
+from cli.export import export
 from cli.inspect import inspect
 from cli.replay import replay
 from cli.replica import replica
@@ -31,5 +32,5 @@ def cli() -> None:
     """
 
 
-for command in (sync, diff, check, serve, schedule_command, demo, replica, inspect, replay):
+for command in (sync, diff, check, export, serve, schedule_command, demo, replica, inspect, replay):
     cli.add_command(command)

@@ -289,6 +289,26 @@ def combine_dispositifs(first: str | None, second: str | None) -> str | None:
     return DOMAIN_JOINER.join([domains[0].name, *shortened])
 
 
+def stored_dispositif_pattern() -> str:
+    """A regular expression (to match whole) of every dispositif the vocabulary lets
+    the catalogue store: a canonical name, or a dispositif with several of its
+    domains as `combine_dispositifs` writes them ("DUI MS1 PA/PH/DOM + MS2 PDE")."""
+    plain = [literal(d.name) for d in DISPOSITIFS if d.family is None]
+    combined = []
+    for family in dict.fromkeys(d.family for d in DISPOSITIFS if d.family):
+        parts = "|".join(
+            literal(d.name.removeprefix(f"{family} ")) for d in DISPOSITIFS if d.family == family
+        )
+        combined.append(f"{literal(family)} (?:{parts})(?:{literal(DOMAIN_JOINER)}(?:{parts}))*")
+    return f"(?:{'|'.join([*plain, *combined])})"
+
+
+def literal(text: str) -> str:
+    """`text` as a regular expression matching itself, in any regex dialect (only the
+    characters every dialect treats as special are escaped, never a space)."""
+    return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
+
+
 def is_finer_reading(reading: str, stored: str | None) -> bool:
     """Whether `reading` adds a domain to a `stored` dispositif that had none
     ("DUI MS1 PA/PH/DOM" read where "DUI", or nothing, was known)."""

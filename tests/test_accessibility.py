@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from catalogue.opendata.bundle import rebuild_bundle
 from tests.conftest import CHROMIUM
 from tests.serve_support import ServeProcess, build_catalogue
 from tests.test_browser import DESKTOP, PHONE
@@ -29,6 +30,7 @@ PAGES = {
     "synchronisation": "synchronisations/2",
     "glossaire": "glossaire",
     "flux-logiciel": "flux?nom=officina",
+    "donnees": "donnees/",
 }
 SIZES = {"bureau": DESKTOP, "telephone": PHONE}
 ENGLISH = re.compile(
@@ -43,6 +45,7 @@ TARGETS = "nav a, button, input[type=submit], select, summary, .segur-glossary-t
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     path = build_catalogue(tmp_path_factory.mktemp("a11y") / "catalogue.db")
+    rebuild_bundle(path)
     process = ServeProcess(["serve", "--db", str(path), "--port", "0", "-q"])
     yield process
     code, _, stderr = process.stop()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import ast
 import shutil
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import datasette.handle_exception
 import datasette.utils.asgi
 import datasette.views.base
 import jinja2
@@ -29,6 +32,7 @@ from catalogue.serve.internals import (
     check_internals,
 )
 from cli import cli
+from tests.serve_support import ServeProcess, build_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "catalogue" / "serve" / "templates"
@@ -103,6 +107,7 @@ BREAKAGES = [
     ),
     (datasette.views.base, "DatasetteError", None, "views.base.DatasetteError", "missing"),
     (datasette.utils.asgi.Base400, "status", None, "asgi.Base400", "no longer has status"),
+    (datasette.handle_exception, "rich", None, "handle_exception.rich", "missing"),
 ]
 
 
@@ -148,6 +153,24 @@ def test_serve_refuses_to_start_with_one_line_when_datasette_breaks_a_touchpoint
     assert result.stderr.startswith("segur serve: Datasette ")
     assert "datasette.app.Datasette._prepare_connection" in result.stderr
     assert "catalogue/serve/internals.py" in result.stderr
+
+
+def test_an_address_no_route_knows_is_a_404_even_with_rich_installed(tmp_path):
+    """Datasette's default error page prints with rich when it is installed (the test
+    extras bring it, through frictionless), and rich raises outside an `except` block:
+    without `quiet_default_error_page` a served address no route knows is a 500."""
+    pytest.importorskip("rich")
+    path = build_catalogue(tmp_path / "catalogue.db", states=(1,))
+    server = ServeProcess(["serve", "--db", str(path), "--port", "0", "-q"])
+    try:
+        with urllib.request.urlopen(server.url + "robots.txt", timeout=10) as response:
+            assert response.status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(server.url + "nulle/part/ici/vraiment", timeout=10)
+        assert refused.value.code == 404
+    finally:
+        code, _, stderr = server.stop()
+    assert code == 0, stderr
 
 
 # The list is whole --------------------------------------------------------------

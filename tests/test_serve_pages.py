@@ -396,6 +396,7 @@ def test_the_catalogue_is_read_only(datasette):
         "catalogue.serve.plugins.glossary",
         "catalogue.serve.plugins.feeds",
         "catalogue.serve.plugins.downloads",
+        "catalogue.serve.plugins.opendata",
     }
 
 

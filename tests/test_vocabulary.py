@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from scraper.vocabulary import (
     BY_NAME,
     DISPOSITIFS,
+    combine_dispositifs,
     couloir_of,
     find_dispositifs,
     only_dispositif_of,
     resolve_couloir,
     resolve_dispositif,
     resolve_status,
+    stored_dispositif_pattern,
     within_dispositif,
 )
 
@@ -133,3 +137,16 @@ def test_unknown_or_refused_status_is_none(text):
 )
 def test_within_dispositif(stored, wanted, within):
     assert within_dispositif(stored, wanted) is within
+
+
+def test_the_stored_dispositif_pattern_matches_what_the_catalogue_stores():
+    """Every canonical name, and every combination of DUI domains, but nothing else."""
+    pattern = re.compile(stored_dispositif_pattern())
+    domains = [d.name for d in DISPOSITIFS if d.family]
+    stored = {d.name for d in DISPOSITIFS}
+    stored |= {combine_dispositifs(a, b) for a in domains for b in domains}
+    stored.add(combine_dispositifs(combine_dispositifs(domains[0], domains[1]), domains[2]))
+    assert "DUI MS1 PA/PH/DOM + MS2 PDE + MS2 PDS" in stored
+    assert all(pattern.fullmatch(name) for name in stored)
+    for other in ("DUI + MS2 PDE", "LGC SF + MS2 PDE", "DPIX", "dpi", "MS2 PDE", "DUI MS2 PDE +"):
+        assert not pattern.fullmatch(other), other

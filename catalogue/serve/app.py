@@ -25,7 +25,13 @@ from datasette.app import Datasette
 
 from catalogue.serve.cache import ResponseCache
 from catalogue.serve.database import SnapshotDatabase
-from catalogue.serve.internals import CatalogueDatasette, asgi_app, check_internals, refusal
+from catalogue.serve.internals import (
+    CatalogueDatasette,
+    asgi_app,
+    check_internals,
+    quiet_default_error_page,
+    refusal,
+)
 from catalogue.serve.metadata import load_metadata
 from catalogue.serve.plugins import register_plugins
 from catalogue.serve.served import (
@@ -70,6 +76,7 @@ def build_datasette(
     # Datasette turns these on at import: every hostile query refused by a SQL
     # function of the catalogue would then print a traceback in the log.
     sqlite3.enable_callback_tracebacks(False)
+    quiet_default_error_page()
     served = ServedCatalogue(
         db_path, poll_seconds=poll_seconds, cache=ResponseCache() if response_cache else None
     )

@@ -7,8 +7,9 @@ freely, as it does `datasette.plugins.pm` to register its plugins (as the plugin
 testing docs do). What it needs beyond them is listed in `TOUCHPOINTS`, each
 with the shape relied upon and the reason:
 
-* private or undocumented names it calls, only through the wrappers of this
-  module (`prepare_connection`, `asgi_app`, `visitor_error`);
+* private or undocumented names it calls or sets, only through the wrappers of
+  this module (`prepare_connection`, `asgi_app`, `visitor_error`,
+  `quiet_default_error_page`);
 * members of Datasette's classes it overrides: `CatalogueDatasette` here, and
   `SnapshotDatabase` (catalogue/serve/database.py, which serves each request
   from one snapshot);
@@ -141,6 +142,17 @@ class ExceptionClass:
         return f"no longer has {', '.join(missing)}" if missing else None
 
 
+@dataclass(frozen=True)
+class ModuleName:
+    """A name a module defines at its top level, which the catalogue sets."""
+
+    def describe(self, name: str) -> str:
+        return f"the module-level name {name}"
+
+    def problem(self, owner, name: str) -> str | None:
+        return "missing" if inspect.getattr_static(owner, name, _MISSING) is _MISSING else None
+
+
 def _parameters_problem(function, expected: tuple[str, ...], *, exactly: bool) -> str | None:
     try:
         found = tuple(inspect.signature(function).parameters)
@@ -161,7 +173,7 @@ class Touchpoint:
 
     owner: str
     name: str
-    shape: Method | Accepts | Property | InstanceAttribute | ExceptionClass
+    shape: Method | Accepts | Property | InstanceAttribute | ExceptionClass | ModuleName
     why: str
     where: str
 
@@ -282,6 +294,17 @@ TOUCHPOINTS: tuple[Touchpoint | TemplateTouchpoint, ...] = (
         why="the base of the NotFound, Forbidden and BadRequest errors Datasette raises for a"
         " visitor's request, which the guard renders with the catalogue's error page",
         where=GUARD,
+    ),
+    Touchpoint(
+        "datasette.handle_exception",
+        "rich",
+        ModuleName(),
+        why="Datasette's own error handler prints each error's traceback, local variables"
+        " included, with rich whenever rich is installed (frictionless, typer and many tools"
+        " bring it); outside an `except` block, as for an address no route knows, rich"
+        " raises instead and the visitor gets a 500: the catalogue sets it to None",
+        where=f"quiet_default_error_page() ({HERE}), for build_datasette()"
+        " (catalogue/serve/app.py)",
     ),
     # Overrides of Datasette.
     Touchpoint(
@@ -481,6 +504,14 @@ def prepare_connection(datasette: Datasette, conn, database_name: str) -> None:
 def asgi_app(datasette: Datasette):
     """The ASGI application serving `datasette`."""
     return datasette.app()
+
+
+def quiet_default_error_page() -> None:
+    """Datasette's default error page without rich's traceback printing (for every
+    Datasette of the process): the access log records the errors visitors meet."""
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def served_catalogue(datasette) -> ServedCatalogue | None:
     return _SERVED.get(datasette)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -53,7 +53,7 @@ def remove_stale_folders(root: Path) -> None:
         return
     for folder in root.iterdir():
         pid = folder.name.split("-", 1)[0]
-        if folder.is_dir() and pid.isdigit() and not _process_alive(int(pid)):
+        if folder.is_dir() and pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -17,6 +17,7 @@ from catalogue.serve.plugins import (
     functions,
     glossary,
     guard,
+    opendata,
     pages,
     runs,
     verifier,
@@ -33,6 +34,7 @@ PLUGINS = (
     feeds,
     glossary,
     downloads,
+    opendata,
 )
 
 

@@ -5,10 +5,11 @@
 * each request is pinned to the snapshot current when it starts (context
   variable `PINNED`, read by `SnapshotDatabase`), and the snapshot's file is
   kept until the request ends: a page never mixes two runs;
-* successful GET responses, look-ups and streamed downloads excepted, are
-  cached in memory under (snapshot id, scheme, host, path, query) until the next
-  swap; identical requests arriving while the first is computed wait for it
-  instead of computing it again;
+* successful GET responses, look-ups, streamed downloads and the open-data
+  bundle (a folder, not the snapshot) excepted, are cached in memory under
+  (snapshot id, scheme, host, path, query) until the next swap; identical
+  requests arriving while the first is computed wait for it instead of
+  computing it again;
 * a request made while answering another (`datasette.client`, as the whole JSON
   exports do) reads the snapshot of the request that made it, and is not cached;
 * every response says which snapshot it comes from (`x-segur-snapshot`) and
@@ -27,6 +28,7 @@ from datasette import hookimpl
 from catalogue.serve.cache import CachedResponse
 from catalogue.serve.database import PINNED
 from catalogue.serve.plugins.downloads import DOWNLOADS_PATH
+from catalogue.serve.plugins.opendata import OPENDATA_PATH
 from catalogue.serve.served import served_catalogue
 
 # Answered in about a millisecond, and nearly every one asks another name: caching
@@ -104,10 +106,11 @@ def cacheable(scope) -> bool:
     """Whether a response may be kept. Never a streamed download (`/telecharger/…`,
     Datasette's CSV with `_stream`): identical requests would wait for the first
     download to end, however slow its reader, and a large one would only push pages
-    out of the cache."""
+    out of the cache. Never the open-data bundle (`/donnees…`): it is a folder a sync
+    rebuilds after its snapshot is published, not the snapshot."""
     if scope["method"] != "GET" or scope["path"] in UNCACHED_PATHS:
         return False
-    if scope["path"].startswith(f"{DOWNLOADS_PATH}/"):
+    if scope["path"].startswith((f"{DOWNLOADS_PATH}/", OPENDATA_PATH)):
         return False
     query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
     return not any(key == "_stream" and value for key, value in query)

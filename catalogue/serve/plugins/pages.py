@@ -174,6 +174,7 @@ def extra_template_vars(template, database, table, request, datasette):
             "feeds_page_url": datasette.urls.path(PAGE_PATH),
             "chart_url": datasette.urls.path("/evolution"),
             "glossary_url": datasette.urls.path("/glossaire"),
+            "opendata_url": datasette.urls.path("/donnees/"),
             "choices": PARAMETER_CHOICES,
             "sql_time_limit_ms": datasette.setting("sql_time_limit_ms"),
             "max_returned_rows": datasette.setting("max_returned_rows"),
