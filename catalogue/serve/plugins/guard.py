@@ -123,6 +123,9 @@ async def error_response(
     if format_ != "html":
         return Response.text(str(message), status=status, headers=headers)
     context = {"ok": False, "error": message, "status": status, "title": title}
+    # The guard may answer a server's very first request, before Datasette's router
+    # ran the startup hooks that rendering needs (invoke_startup runs them once).
+    await datasette.invoke_startup()
     html = await datasette.render_template("error.html", context, request=request)
     return Response.html(html, status=status, headers=headers)
 
