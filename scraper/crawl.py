@@ -40,12 +40,15 @@ def crawl(
             return None
         return process.crawl(CandidatesSpider, base_url=base_url, collector=collector)
 
-    finished = process.crawl(SolutionsSpider, base_url=base_url, collector=collector)
-    finished.addCallback(crawl_candidates)
     errors: list[str] = []
-    finished.addErrback(lambda failure: errors.append(failure.getErrorMessage()))
+    # Caught from before process.crawl: an exception a signal raised in there would be
+    # lost in one of Scrapy's Deferreds, and the crawl would go on.
     with stop_on_signals(collector):
-        process.start(install_signal_handlers=False)
+        finished = process.crawl(SolutionsSpider, base_url=base_url, collector=collector)
+        finished.addCallback(crawl_candidates)
+        finished.addErrback(lambda failure: errors.append(failure.getErrorMessage()))
+        if not collector.interrupted:
+            process.start(install_signal_handlers=False)
     return build_result(base_url, collector, errors)
 
 
@@ -55,14 +58,17 @@ def stop_on_signals(collector: RunCollector):
     plain reactor.stop) wait for the pages in flight, possibly for minutes;
     an interrupted run is recorded as failed and stores nothing, so there is
     nothing to wait for: the reactor is crashed, not stopped, and the process
-    ends right after recording the run."""
-    from twisted.internet import reactor  # the one Scrapy installed
+    ends right after recording the run. A signal that comes before Scrapy has
+    installed its reactor only marks the crawl interrupted: it is not started."""
 
     def stop(signum, frame):
         collector.interrupted = True
-        reactor.callFromThread(stop_reactor)
+        reactor = installed_reactor()
+        if reactor is not None:
+            reactor.callFromThread(stop_reactor)
 
     def stop_reactor():
+        reactor = installed_reactor()
         if reactor.running:
             # Twisted types the reactor as zope interfaces, whose methods have no `self`:
             # mypy reads them right only with the mypy-zope plugin.
@@ -74,8 +80,15 @@ def stop_on_signals(collector: RunCollector):
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if collector.interrupted and reactor.threadpool is not None:
+        reactor = installed_reactor()
+        if collector.interrupted and reactor is not None and reactor.threadpool is not None:
             reactor.threadpool.stop()  # a crashed reactor leaves its threads running
+
+
+def installed_reactor():
+    """Twisted's reactor once Scrapy has installed it (in `process.crawl`), else None:
+    importing `twisted.internet.reactor` before would install the default one instead."""
+    return sys.modules.get("twisted.internet.reactor")
 
 
 def print_progress(done: int, expected: int) -> None:

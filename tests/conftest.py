@@ -1,5 +1,8 @@
 """Shared fixtures: a replica of the ANS site on loopback, and a way to run
-`segur` in a subprocess (Scrapy's reactor cannot restart within one process)."""
+`segur` in a subprocess (Scrapy's reactor cannot restart within one process).
+
+Crawls that need no real process run the spiders in-process instead
+(tests/spider_harness.py, tests/sync_support.py)."""
 
 from __future__ import annotations
 

@@ -63,6 +63,13 @@ def sync_in_process(server: ReplicaServer, db: Path) -> Sync:
     return read_sync(db, None, f"{summary.status}: {summary.reason}", server.requests)
 
 
+def first_sync(server: ReplicaServer, db: Path) -> None:
+    """A complete sync of the started `server` into `db`, crawled in-process under the
+    server's URL: the setup of a test whose subject is the next, real `segur sync`."""
+    summary, _ = sync_site(db, server, base_url=server.url)
+    assert summary.status == "complete", summary.reason
+
+
 @cache
 def crawl_of_rendering(name: str, state: int) -> InProcessCrawl:
     """The in-process crawl of `RENDERINGS[name]` in `state`, under a base URL of its own (as

@@ -46,6 +46,7 @@ from schedules.timing import (
     next_run_times,
     parse_at,
 )
+from tests.sync_support import first_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 PARIS = ZoneInfo("Europe/Paris")
@@ -760,14 +761,10 @@ def test_short_schedule_performs_a_real_sync_of_the_replica(db_path, replica, se
 
 
 @pytest.mark.slow
-def test_sigterm_during_a_real_sync_stops_cleanly_and_changes_nothing(
-    db_path, replica, segur, tmp_path
-):
+def test_sigterm_during_a_real_sync_stops_cleanly_and_changes_nothing(db_path, replica, tmp_path):
     from replica.server import Fault
 
-    first = replica(state=1)
-    synced = segur("sync", "--base-url", first.url, "--db", str(db_path), "--delay", "0")
-    assert synced.returncode == 0, synced.stderr
+    first_sync(replica(state=1), db_path)  # the setup, crawled in-process
     before = solution_rows(db_path)
     with sqlite3.connect(db_path) as connection:  # make the last complete run two days old
         connection.execute("UPDATE runs SET finished_at = '2020-01-01T00:00:00+00:00'")

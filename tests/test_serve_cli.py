@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import run_segur
 from tests.serve_support import ServeProcess, build_catalogue, count_referenced
+from tests.sync_support import first_sync
 
 VIEW_JSON = "catalogue/solutions_referencees.json?_size=0"
 
@@ -128,8 +129,7 @@ def test_a_long_write_transaction_is_not_seen_until_it_commits(tmp_path):
 def test_segur_sync_while_segur_serve_is_up(tmp_path, replica):
     site = replica()
     path = tmp_path / "catalogue.db"
-    first = run_segur("sync", "--base-url", site.url, "--db", str(path), "--delay", "0", "-q")
-    assert first.returncode == 0, first.stderr
+    first_sync(site, path)  # the setup, crawled in-process
     before = count_referenced(path)
     server = ServeProcess(["serve", "--db", str(path), "--port", "0", "--poll", "0.2", "-q"])
     reader = Reader(server.url)

@@ -1,4 +1,8 @@
-"""`segur sync` end to end: a real crawl (in a subprocess) of the replica on loopback."""
+"""`segur sync` end to end: a real crawl (in a subprocess) of the replica on loopback.
+
+A sync that only sets a test up (the catalogue as a first complete sync leaves it) is
+crawled in-process (tests/sync_support.py `first_sync`); the sync under test is real.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from replica.dataset import build_dataset
 from replica.server import Fault
 from scraper.items import CANDIDATE_FACTS, SOLUTION_FACTS
 from tests.conftest import ROOT
+from tests.sync_support import first_sync
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +87,7 @@ def test_crawl_is_polite(replica, segur, db_path):
 
 def test_a_stable_site_changes_nothing_but_last_seen(replica, segur, db_path):
     server = replica(rendering="table")
-    assert sync(segur, server, db_path).returncode == 0
+    first_sync(server, db_path)
     before = stored_solutions(db_path)
     second = sync(segur, server, db_path)
     assert second.returncode == 0
@@ -126,7 +131,7 @@ def test_slow_page_times_out_and_is_retried(replica, segur, db_path):
 
 def test_permanent_error_is_partial_and_removes_nothing(replica, segur, db_path):
     server = replica(rendering="table")
-    assert sync(segur, server, db_path).returncode == 0
+    first_sync(server, db_path)
     server.set_state(2)  # state 2 removes two solutions: a partial run must not see it
     server.set_faults([Fault("500", "page=2", None)])
     result = sync(segur, server, db_path)
@@ -140,7 +145,7 @@ def test_permanent_error_is_partial_and_removes_nothing(replica, segur, db_path)
 @pytest.mark.parametrize("rendering", ["table", "cards"])
 def test_maintenance_page_mid_crawl_is_partial(replica, segur, db_path, rendering):
     server = replica(rendering=rendering)
-    assert sync(segur, server, db_path).returncode == 0
+    first_sync(server, db_path)
     server.set_state(2)
     server.set_faults([Fault("maintenance", "page=1", None)])
     result = sync(segur, server, db_path)
@@ -151,7 +156,7 @@ def test_maintenance_page_mid_crawl_is_partial(replica, segur, db_path, renderin
 
 def test_maintenance_everywhere_fails_and_changes_nothing(replica, segur, db_path):
     server = replica(rendering="table")
-    assert sync(segur, server, db_path).returncode == 0
+    first_sync(server, db_path)
     before = sqlite_utils.Database(db_path).execute("select * from solutions").fetchall()
     server.set_faults([Fault("maintenance", "", None)])
     result = sync(segur, server, db_path)
@@ -213,24 +218,7 @@ def test_second_sync_is_refused_while_one_runs(replica, segur, db_path):
 
 def test_sigterm_stops_the_sync_and_changes_nothing(replica, db_path):
     server = replica(rendering="table")
-    first = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cli",
-            "sync",
-            "--base-url",
-            server.url,
-            "--db",
-            str(db_path),
-            "--delay",
-            "0",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        timeout=120,
-    )
-    assert first.returncode == 0
+    first_sync(server, db_path)
     before = stored_solutions(db_path)
     server.set_state(2)
     server.set_faults([Fault("slow", "page=2", None, delay=30)])
@@ -265,6 +253,38 @@ def test_sigterm_stops_the_sync_and_changes_nothing(replica, db_path):
     assert "failed" in stderr
     assert stored_solutions(db_path) == before
     assert last_run(db_path)["status"] == "failed"
+
+
+# A SIGTERM that arrives while Scrapy builds the crawl (inside process.crawl): the
+# supervisor's watcher sends only one, and a sync that missed it would crawl on alone.
+SIGTERM_WHILE_SCRAPY_BUILDS_THE_CRAWL = """
+import os, signal, sys
+from catalogue.sync import run_sync
+from scraper.spiders.solutions import SolutionsSpider
+
+build = SolutionsSpider.__init__
+
+def build_after_a_sigterm(spider, *args, **kwargs):
+    os.kill(os.getpid(), signal.SIGTERM)
+    build(spider, *args, **kwargs)
+
+SolutionsSpider.__init__ = build_after_a_sigterm
+summary = run_sync(sys.argv[1], sys.argv[2], delay=0, timeout=5, retries=0)
+print(summary.status, summary.failure_kind)
+"""
+
+
+def test_sigterm_while_scrapy_builds_the_crawl_stops_it(replica, db_path):
+    server = replica(rendering="table")
+    process = subprocess.run(
+        [sys.executable, "-c", SIGTERM_WHILE_SCRAPY_BUILDS_THE_CRAWL, str(db_path), server.url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.stdout.split() == ["failed", "interrupted"], process.stderr
+    assert server.requests == []
 
 
 @pytest.mark.parametrize(

@@ -48,8 +48,8 @@ from tests.sync_support import (
     synced_by,
 )
 
-# One rendering per round (1-5, 7-11, 12-19, 20-23) also goes through a real `segur sync`.
-END_TO_END = ("bootstrap", "vaguefacet", "rowtables", "gridcards")
+# The first rendering and one of the latest round also go through a real `segur sync`.
+END_TO_END = ("bootstrap", "gridcards")
 
 
 # ---------------------------------------------------------------- renderings 1-5
@@ -61,47 +61,28 @@ class TwoStates:
     second: Sync
 
 
-@pytest.fixture(scope="module", params=sync_params(sorted(RENDERINGS), END_TO_END))
-def two_states(request, tmp_path_factory) -> tuple[str, TwoStates]:
-    """Sync state 1, then state 2, of one rendering into one fresh catalogue."""
-    name, end_to_end = request.param
-    db = tmp_path_factory.mktemp(name) / "segur.db"
-    if not end_to_end:
-        return name, TwoStates(sync_rendering(name, 1, db), sync_rendering(name, 2, db))
-    with AltServer(RENDERINGS[name], state=1) as server:
-        first = sync(server, db)
-        server.set_state(2)
-        second = sync(server, db)
-    return name, TwoStates(first, second)
-
-
-def test_state_1_sync_is_complete(two_states):
-    _, synced = two_states
+def state_1_is_complete(name: str, synced: TwoStates) -> None:
     assert_complete(synced.first)
 
 
-def test_state_1_solutions_equal_the_truth(two_states):
-    name, synced = two_states
+def state_1_solutions_equal_the_truth(name: str, synced: TwoStates) -> None:
     truth = by_key(truth_solutions(RENDERINGS[name], 1), SOLUTION_FIELDS)
     assert not differences(synced.first.referenced, truth, SOLUTION_FIELDS), "\n".join(
         differences(synced.first.referenced, truth, SOLUTION_FIELDS)
     )
 
 
-def test_state_1_candidates_equal_the_truth(two_states):
-    _, synced = two_states
+def state_1_candidates_equal_the_truth(name: str, synced: TwoStates) -> None:
     truth = by_key(dataset(1).candidates, CANDIDATE_FIELDS)
     found = differences(synced.first.candidates, truth, CANDIDATE_FIELDS)
     assert not found, "\n".join(found)
 
 
-def test_state_2_sync_is_complete(two_states):
-    _, synced = two_states
+def state_2_is_complete(name: str, synced: TwoStates) -> None:
     assert_complete(synced.second)
 
 
-def test_state_2_removes_exactly_what_state_2_lost(two_states):
-    name, synced = two_states
+def state_2_removes_exactly_what_state_2_lost(name: str, synced: TwoStates) -> None:
     before = {r.key for r in truth_solutions(RENDERINGS[name], 1)}
     after = {r.key for r in truth_solutions(RENDERINGS[name], 2)}
     assert synced.second.removed == before - after
@@ -111,8 +92,7 @@ def test_state_2_removes_exactly_what_state_2_lost(two_states):
     assert synced.second.removed_candidates == candidates_before - candidates_after
 
 
-def test_state_2_solutions_and_candidates_equal_the_truth(two_states):
-    name, synced = two_states
+def state_2_solutions_and_candidates_equal_the_truth(name: str, synced: TwoStates) -> None:
     truth = by_key(truth_solutions(RENDERINGS[name], 2), SOLUTION_FIELDS)
     found = differences(synced.second.referenced, truth, SOLUTION_FIELDS)
     truth_candidates = by_key(dataset(2).candidates, CANDIDATE_FIELDS)
@@ -120,11 +100,71 @@ def test_state_2_solutions_and_candidates_equal_the_truth(two_states):
     assert not found, "\n".join(found)
 
 
-def test_sync_stays_on_the_french_site(two_states):
+def sync_stays_on_the_french_site(name: str, synced: TwoStates) -> None:
     """docs/ans-site.md section 1: `/en/` pages repeat the French content; scrape French only."""
-    _, synced = two_states
     english = [target for target in synced.first.requests if target.startswith("/en")]
     assert not english
+
+
+TWO_STATE_CHECKS = (
+    state_1_is_complete,
+    state_1_solutions_equal_the_truth,
+    state_1_candidates_equal_the_truth,
+    state_2_is_complete,
+    state_2_removes_exactly_what_state_2_lost,
+    state_2_solutions_and_candidates_equal_the_truth,
+    sync_stays_on_the_french_site,
+)
+
+
+@pytest.fixture(scope="module", params=sorted(RENDERINGS))
+def two_states(request, tmp_path_factory) -> tuple[str, TwoStates]:
+    """State 1, then state 2, of one rendering synced in-process into one fresh catalogue."""
+    name = request.param
+    db = tmp_path_factory.mktemp(name) / "segur.db"
+    return name, TwoStates(sync_rendering(name, 1, db), sync_rendering(name, 2, db))
+
+
+def test_state_1_sync_is_complete(two_states):
+    state_1_is_complete(*two_states)
+
+
+def test_state_1_solutions_equal_the_truth(two_states):
+    state_1_solutions_equal_the_truth(*two_states)
+
+
+def test_state_1_candidates_equal_the_truth(two_states):
+    state_1_candidates_equal_the_truth(*two_states)
+
+
+def test_state_2_sync_is_complete(two_states):
+    state_2_is_complete(*two_states)
+
+
+def test_state_2_removes_exactly_what_state_2_lost(two_states):
+    state_2_removes_exactly_what_state_2_lost(*two_states)
+
+
+def test_state_2_solutions_and_candidates_equal_the_truth(two_states):
+    state_2_solutions_and_candidates_equal_the_truth(*two_states)
+
+
+def test_sync_stays_on_the_french_site(two_states):
+    sync_stays_on_the_french_site(*two_states)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", END_TO_END)
+def test_segur_sync_of_both_states_passes_every_check(name, tmp_path):
+    """The checks above, for renderings synced by a real `segur sync`: one test, so that
+    parallel workers never repeat its two syncs."""
+    db = tmp_path / "segur.db"
+    with AltServer(RENDERINGS[name], state=1) as server:
+        first = sync(server, db)
+        server.set_state(2)
+        second = sync(server, db)
+    for check in TWO_STATE_CHECKS:
+        check(name, TwoStates(first, second))
 
 
 def test_thousands_in_the_result_line(tmp_path):

@@ -231,12 +231,11 @@ def test_robots_forbidding_facets_rows_saying_everything_are_still_read(tmp_path
 
 
 @pytest.mark.slow
-def test_robots_forbidding_the_facets_a_bare_listing_needs_is_refused_safely(tmp_path):
-    db = tmp_path / "segur.db"
-    with AltServer(RowTablesBare(), state=1) as server:
-        assert_complete(sync(server, db))
-        server.set_rendering(RowTablesBareNoFacetCrawl())
-        server.set_state(2)
+def test_robots_forbidding_the_facets_a_bare_listing_needs_is_refused_safely(
+    synced_state_1, tmp_path
+):
+    db = copy_catalogue(synced_state_1(RowTablesBare.name), tmp_path / "segur.db")
+    with AltServer(RowTablesBareNoFacetCrawl(), state=2) as server:
         result = sync(server, db)
     assert not _facet_requests(result)
     assert_nothing_removed(result, RowTablesBare())
