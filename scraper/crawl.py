@@ -69,10 +69,8 @@ def stop_on_signals(collector: RunCollector):
 
     def stop_reactor():
         reactor = installed_reactor()
-        if reactor.running:
-            # Twisted types the reactor as zope interfaces, whose methods have no `self`:
-            # mypy reads them right only with the mypy-zope plugin.
-            reactor.crash()  # type: ignore[misc]
+        if reactor is not None and reactor.running:
+            reactor.crash()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
