@@ -19,6 +19,8 @@ scraper/crawl.py, and what stands in for Scrapy's machinery does what Scrapy doe
 * HttpErrorMiddleware: a non-2xx answer reaches the errback as a Failure(HttpError);
 * item pipelines: the project's own (scraper/settings.py ITEM_PIPELINES), in their order.
 
+An exception in a callback fails the test at once (Scrapy would log it and crawl on).
+
 What only the real downloader or a real process does is not here, and is tested end to end
 in subprocesses (tests/test_sync.py and others): retries and Retry-After pauses (an error
 answer is final here), timeouts, dropped connections, redirects, signals, the sync lock, the
@@ -103,7 +105,9 @@ def store_crawl(db_path: str | Path, result: CrawlResult) -> RunSummary:
         db.conn.close()
 
 
-def sync_site(db_path: str | Path, site: PageSite, base_url: str = SITE_URL):
+def sync_site(
+    db_path: str | Path, site: PageSite, base_url: str = SITE_URL
+) -> tuple[RunSummary, InProcessCrawl]:
     """Crawl `site` in-process and store the run: (the run's summary, the crawl)."""
     crawl = crawl_site(site, base_url)
     return store_crawl(db_path, crawl.result), crawl

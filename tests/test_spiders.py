@@ -156,9 +156,10 @@ def test_every_news_page_and_only_the_candidate_articles_are_read(replica_crawle
     assert sum(page.rows for page in article_pages) == len(site.dataset.candidates)
 
 
-def test_robots_txt_first_and_no_page_twice(replica_crawled):
+def test_robots_txt_first_no_page_twice_and_no_english_copy(replica_crawled):
     _, _, crawl = replica_crawled
     assert crawl.requests[0] == "/robots.txt"
+    assert not [target for target in crawl.requests if target.startswith("/en")]
     assert len(crawl.requests) == len(set(crawl.requests)), "a page was fetched twice"
     assert crawl.duplicates == [], "a page was asked for twice"
     assert {visit_of(target).kind for target in crawl.requests} == {
@@ -232,7 +233,7 @@ def test_english_copies_and_other_sites_are_never_asked_for():
 
 def test_a_page_robots_txt_forbids_is_refused_and_reported_blocked():
     article = build_dataset(1).articles[0].slug
-    site, crawl = replica_crawl("table", robots_disallow=(f"{NEWS}/{article}",))
+    _, crawl = replica_crawl("table", robots_disallow=(f"{NEWS}/{article}",))
     assert not [target for target in crawl.requests if article in target]
     assert [url for url in crawl.refused if article in url]
     refused = [page for page in crawl.result.pages if article in page.url]
