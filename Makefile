@@ -1,5 +1,6 @@
 # One command runs every check (`make test`), and CI runs that same command.
-# `make test-fast` is the quick loop while coding: no server, no subprocess, no browser.
+# `make test-fast` is the quick loop while coding: no server, no subprocess, no browser,
+# no whole-site crawl.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ BIN := $(VENV)/bin
 # (pytest exits 5 when no test was collected: that fails the target too.)
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
-FAST := not slow and not process and not browser
+FAST := not slow and not process and not browser and not crawl
 
 .PHONY: install test test-fast lint demo bench clean
 

@@ -22,6 +22,9 @@ from tests.alt_site import RENDERINGS, truth_solutions
 from tests.spider_harness import PageSite, sync_site
 from tests.sync_support import sync_rendering
 
+# Whole sites crawled in-process: the full suite runs them, `make test-fast` does not.
+pytestmark = pytest.mark.crawl
+
 PER_GROUP = 5
 COUNTS = (
     "added", "removed", "changed", "reappeared",

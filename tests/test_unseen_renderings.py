@@ -48,6 +48,9 @@ from tests.sync_support import (
     synced_by,
 )
 
+# Whole sites crawled in-process: the full suite runs them, `make test-fast` does not.
+pytestmark = pytest.mark.crawl
+
 # The first rendering and one of the latest round also go through a real `segur sync`.
 END_TO_END = ("bootstrap", "gridcards")
 

@@ -54,6 +54,9 @@ from tests.sync_support import (
     synced_by,
 )
 
+# Whole sites crawled in-process: the full suite runs them, `make test-fast` does not.
+pytestmark = pytest.mark.crawl
+
 DPI_FACET = f"dsr_solutions:{TERM_IDS['DPI']}"
 
 
