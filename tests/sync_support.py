@@ -20,15 +20,14 @@ from pathlib import Path
 import pytest
 
 from replica.server import ReplicaServer
+from scraper.items import CANDIDATE_FACTS, SOLUTION_FACTS
 from tests.alt_site import RENDERINGS, AltSite, dataset
 from tests.conftest import run_segur
 from tests.spider_harness import InProcessCrawl, crawl_site, store_crawl, sync_site
 
-SOLUTION_FIELDS = (
-    "editor", "solution", "version", "couloir", "dispositif", "vague", "referenced_on",
-    "reference_number", "distributors", "pilots",
-)  # fmt: skip
-CANDIDATE_FIELDS = ("editor", "solution", "version", "dispositif", "status", "applied_on")
+# What a page says of an entry: compared with the truth field by field.
+SOLUTION_FIELDS = SOLUTION_FACTS
+CANDIDATE_FIELDS = CANDIDATE_FACTS
 
 
 @dataclass

@@ -54,7 +54,7 @@ from catalogue.history import (
 )
 from catalogue.serve.columns import label
 from catalogue.serve.metadata import table_metadata
-from catalogue.store import RESULT_STATUSES
+from catalogue.store import CHANGE_COUNTS, RESULT_STATUSES
 from scraper import vocabulary
 from scraper.items import (
     CANDIDATE_FIELDS,
@@ -303,14 +303,7 @@ RUNS = Table(
         "rows_expected",
         "rows_read",
         "candidates_read",
-        "added",
-        "removed",
-        "changed",
-        "reappeared",
-        "candidates_added",
-        "candidates_removed",
-        "candidates_changed",
-        "candidates_reappeared",
+        *CHANGE_COUNTS,
     ),
     primary_key="id",
     required=("started_at", "finished_at", "status"),
